@@ -1,0 +1,72 @@
+// The contract between the kit and every catalog server: a server is a name, a version and a
+// list of tools; a tool is metadata, zod schemas and a handler. Catalog servers depend only on
+// this module (and their own lib/), never on the MCP SDK directly, so the kit alone decides how
+// tools are exposed (Streamable HTTP, stdio), cached, rate limited and measured.
+import type { z } from 'zod';
+
+/** MCP tool annotations (hints for clients); readOnlyHint also gates the result cache. */
+export interface ToolAnnotations {
+  readOnlyHint: boolean;
+  destructiveHint: boolean;
+  idempotentHint: boolean;
+  openWorldHint: boolean;
+}
+
+/** What a handler may use besides its arguments. */
+export interface ToolContext {
+  /** Aborted when the client cancels, the request times out or the server drains. */
+  signal: AbortSignal;
+  /** Request id for logs (never holds secrets). */
+  requestId: string;
+}
+
+/**
+ * A failure the caller can fix (bad argument, unknown city, upstream said no). The kit turns
+ * it into an MCP tool error (isError: true) whose text is this message, so the message must
+ * say what to change. Any other thrown error becomes a generic tool error and is logged.
+ */
+export class ToolError extends Error {
+  override readonly name = 'ToolError';
+  constructor(
+    message: string,
+    /** A short machine-readable code, e.g. "not_found", "upstream_timeout". */
+    readonly code: string = 'invalid_request',
+  ) {
+    super(message);
+  }
+}
+
+export interface ToolDefinition<
+  Input extends z.ZodObject = z.ZodObject,
+  Output extends z.ZodObject = z.ZodObject,
+> {
+  name: string;
+  title: string;
+  description: string;
+  inputSchema: Input;
+  outputSchema: Output;
+  annotations: ToolAnnotations;
+  /** Returns the structured result; the kit adds the text block and validates against outputSchema. */
+  handler(args: z.output<Input>, context: ToolContext): Promise<z.input<Output>>;
+}
+
+/** Helper that keeps each tool's generic parameters inferred at its definition site. */
+export function defineTool<Input extends z.ZodObject, Output extends z.ZodObject>(
+  tool: ToolDefinition<Input, Output>,
+): ToolDefinition<Input, Output> {
+  return tool;
+}
+
+export interface CatalogServer {
+  /** Catalog name, e.g. "weather"; also the MCP server name reported on initialize. */
+  name: string;
+  version: string;
+  /** Shown to clients as the server's instructions. */
+  instructions?: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tools have heterogeneous schemas
+  tools: ToolDefinition<any, any>[];
+  /** Throws when a dependency (database file, Redis, root directory) is unusable; drives /readyz. */
+  checkReady?(): Promise<void>;
+  /** Releases connections and handles on shutdown. */
+  close?(): Promise<void>;
+}
