@@ -27,12 +27,12 @@ export interface ToolContext {
  */
 export class ToolError extends Error {
   override readonly name = 'ToolError';
-  constructor(
-    message: string,
-    /** A short machine-readable code, e.g. "not_found", "upstream_timeout". */
-    readonly code: string = 'invalid_request',
-  ) {
+  /** A short machine-readable code, e.g. "not_found", "upstream_timeout". */
+  readonly code: string;
+  // A plain field instead of a parameter property: Node runs this file with type stripping only.
+  constructor(message: string, code = 'invalid_request') {
     super(message);
+    this.code = code;
   }
 }
 
@@ -46,6 +46,12 @@ export interface ToolDefinition<
   inputSchema: Input;
   outputSchema: Output;
   annotations: ToolAnnotations;
+  /**
+   * Whether the kit may answer from its result cache (CACHE_TTL_SECONDS). Defaults to
+   * annotations.readOnlyHint; set false for read-only tools whose answer changes without their
+   * arguments changing (a clock, a mutable store). Never true for a tool that is not read-only.
+   */
+  cacheable?: boolean;
   /** Returns the structured result; the kit adds the text block and validates against outputSchema. */
   handler(args: z.output<Input>, context: ToolContext): Promise<z.input<Output>>;
 }

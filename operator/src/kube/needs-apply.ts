@@ -1,0 +1,195 @@
+// Deciding, without a request, whether a server-side apply would change anything.
+//
+// An idle resync must make zero writes, yet SSA requests are not free no-ops (each one is a
+// write request, and with managedFields timestamps they can even bump resourceVersion). So
+// before applying, the reconciler asks `needsApply(desired, live, manager)`, which is false
+// only when BOTH hold:
+//  1. every field of `desired` already has that value in `live` (subset equality: the server
+//     adds defaults and other managers' fields, which we do not own and must not fight);
+//  2. `manager`'s Apply entry in live.metadata.managedFields (same apiVersion, same subresource)
+//     owns exactly the fields of `desired` — no fewer (another manager owns a value we want:
+//     apply to take ownership) and no more (we stopped setting a field: applying removes it).
+// Ownership is read from the FieldsV1 trie (`f:<field>`, `k:<json key>`, `v:<json value>`,
+// `i:<index>`); an empty node means the whole value is owned (a leaf, or an atomic map/list such
+// as a Deployment's selector). The check is schema-free, so list elements are matched through
+// the keys the server recorded.
+// Deliberate leniencies: an empty object/array in desired also matches an absent live value
+// (the server may drop empty containers); `status` is ignored for the main resource (it goes
+// through the status subresource); apiVersion, kind, metadata.name/namespace are identity, not
+// owned fields. Builders must emit canonical values (e.g. quantities as the server prints them)
+// or (1) fails on every resync and causes a write each time.
+import type { FieldsV1, KubeObject, ManagedFieldsEntry } from './types.ts';
+
+export interface NeedsApplyOptions {
+  /** 'status' when comparing a status-subresource apply; main resource otherwise. */
+  subresource?: string;
+}
+
+export function needsApply(desired: KubeObject, live: KubeObject | undefined, manager: string, opts: NeedsApplyOptions = {}): boolean {
+  return explainNeedsApply(desired, live, manager, opts) !== undefined;
+}
+
+/** Like needsApply, but says why an apply is needed (for debug logs); undefined when it is not. */
+export function explainNeedsApply(desired: KubeObject, live: KubeObject | undefined, manager: string, opts: NeedsApplyOptions = {}): string | undefined {
+  if (!live) return 'object does not exist';
+  const subresource = opts.subresource ?? '';
+  const comparable = comparableFields(desired, subresource);
+  const diff = firstDifference(comparable, live, '');
+  if (diff !== undefined) return `value differs at ${diff || '.'}`;
+  const entry = findApplyEntry(live.metadata?.managedFields, manager, desired.apiVersion, subresource);
+  if (!entry) return `no managedFields Apply entry for manager ${manager}${subresource ? ` (subresource ${subresource})` : ''}`;
+  const owned = entry.fieldsV1 ?? {};
+  const missing = firstUnowned(comparable, owned, '');
+  if (missing !== undefined) return `field not owned by ${manager}: ${missing}`;
+  const extra = firstExtraOwned(owned, comparable, '');
+  if (extra !== undefined) return `${manager} owns a field no longer desired: ${extra}`;
+  return undefined;
+}
+
+/** The part of desired that SSA tracks: no identity fields; status only for the status subresource. */
+function comparableFields(desired: KubeObject, subresource: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(desired)) {
+    if (key === 'apiVersion' || key === 'kind' || value === undefined) continue;
+    if (key === 'status' && subresource !== 'status') continue;
+    if (key !== 'status' && key !== 'metadata' && subresource === 'status') continue;
+    if (key === 'metadata') {
+      const meta: Record<string, unknown> = {};
+      for (const [mk, mv] of Object.entries(value as Record<string, unknown>)) {
+        if (mk === 'name' || mk === 'namespace' || mk === 'resourceVersion' || mk === 'managedFields' || mv === undefined) continue;
+        meta[mk] = mv;
+      }
+      if (Object.keys(meta).length > 0) out.metadata = meta;
+      continue;
+    }
+    out[key] = value;
+  }
+  return out;
+}
+
+function findApplyEntry(entries: ManagedFieldsEntry[] | undefined, manager: string, apiVersion: string | undefined, subresource: string): ManagedFieldsEntry | undefined {
+  return entries?.find(
+    (e) => e.manager === manager && e.operation === 'Apply' && (e.subresource ?? '') === subresource && (apiVersion === undefined || e.apiVersion === apiVersion),
+  );
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isEmptyContainer(v: unknown): boolean {
+  return (Array.isArray(v) && v.length === 0) || (isPlainObject(v) && Object.keys(v).length === 0);
+}
+
+/** Path of the first desired value that live does not match; undefined when desired ⊆ live. */
+export function firstDifference(desired: unknown, live: unknown, path: string): string | undefined {
+  if (desired === undefined) return undefined;
+  if (desired === null) return live === null || live === undefined ? undefined : path;
+  if (isEmptyContainer(desired) && live === undefined) return undefined;
+  if (Array.isArray(desired)) {
+    if (!Array.isArray(live) || live.length !== desired.length) return path;
+    for (let i = 0; i < desired.length; i++) {
+      const d = firstDifference(desired[i], live[i], `${path}[${i}]`);
+      if (d !== undefined) return d;
+    }
+    return undefined;
+  }
+  if (isPlainObject(desired)) {
+    if (!isPlainObject(live)) return path;
+    for (const [key, value] of Object.entries(desired)) {
+      const d = firstDifference(value, live[key], `${path}.${key}`);
+      if (d !== undefined) return d;
+    }
+    return undefined;
+  }
+  return desired === live ? undefined : path;
+}
+
+function isOwnedWhole(node: FieldsV1): boolean {
+  return Object.keys(node).every((k) => k === '.');
+}
+
+/** Finds the FieldsV1 child that tracks list element `element` at `index`. */
+function elementNode(node: FieldsV1, element: unknown, index: number): FieldsV1 | undefined {
+  for (const [key, child] of Object.entries(node)) {
+    if (key.startsWith('k:')) {
+      const keyFields = parseJson(key.slice(2));
+      if (isPlainObject(keyFields) && isPlainObject(element) && Object.entries(keyFields).every(([k, v]) => deepEqual(element[k], v))) return child;
+    } else if (key.startsWith('v:')) {
+      if (deepEqual(parseJson(key.slice(2)), element)) return child;
+    } else if (key === `i:${index}`) {
+      return child;
+    }
+  }
+  return undefined;
+}
+
+/** Path of the first desired field the manager does not own; undefined when all are owned. */
+function firstUnowned(desired: unknown, node: FieldsV1, path: string): string | undefined {
+  if (isOwnedWhole(node)) return undefined;
+  if (Array.isArray(desired)) {
+    for (let i = 0; i < desired.length; i++) {
+      const child = elementNode(node, desired[i], i);
+      if (!child) return `${path}[${i}]`;
+      const d = firstUnowned(desired[i], child, `${path}[${i}]`);
+      if (d !== undefined) return d;
+    }
+    return undefined;
+  }
+  if (isPlainObject(desired)) {
+    for (const [key, value] of Object.entries(desired)) {
+      if (value === undefined) continue;
+      const child = node[`f:${key}`];
+      if (!child) {
+        if (isEmptyContainer(value)) continue;
+        return `${path}.${key}`;
+      }
+      const d = firstUnowned(value, child, `${path}.${key}`);
+      if (d !== undefined) return d;
+    }
+  }
+  return undefined;
+}
+
+/** Path of the first owned field that desired no longer sets; undefined when none. */
+function firstExtraOwned(node: FieldsV1, desired: unknown, path: string): string | undefined {
+  for (const [key, child] of Object.entries(node)) {
+    if (key === '.') continue;
+    if (key.startsWith('f:')) {
+      const field = key.slice(2);
+      const value = isPlainObject(desired) ? desired[field] : undefined;
+      if (value === undefined) return `${path}.${field}`;
+      const d = firstExtraOwned(child, value, `${path}.${field}`);
+      if (d !== undefined) return d;
+    } else if (Array.isArray(desired)) {
+      const index = desired.findIndex((el, i) => elementNode({ [key]: child }, el, i) !== undefined);
+      if (index < 0) return `${path}[${key}]`;
+      const d = firstExtraOwned(child, desired[index], `${path}[${index}]`);
+      if (d !== undefined) return d;
+    } else {
+      return `${path}[${key}]`;
+    }
+  }
+  return undefined;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) {
+    return Array.isArray(b) && a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
+  }
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const ak = Object.keys(a).filter((k) => a[k] !== undefined);
+    const bk = Object.keys(b).filter((k) => b[k] !== undefined);
+    return ak.length === bk.length && ak.every((k) => deepEqual(a[k], b[k]));
+  }
+  return false;
+}

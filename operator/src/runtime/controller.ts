@@ -1,0 +1,120 @@
+// The controller loop: N workers take keys from the queue and call reconcile(key). The
+// reconciler re-reads state itself (it never sees the event that enqueued the key). A thrown
+// error means retry with per-key backoff; {requeueAfterMs} asks for a timed revisit.
+// start()/stop() can be called repeatedly: leader election stops the workers the moment the
+// lease is lost and starts them again when it is won, while the queue keeps collecting keys.
+import { randomUUID } from 'node:crypto';
+import { NotLeaderError, errorMessage } from '../kube/errors.ts';
+import { errorFields, reconcileLogger, type Logger } from '../observability/logger.ts';
+import type { OperatorMetrics, ReconcileResult } from '../observability/metrics.ts';
+import type { WorkQueue } from './workqueue.ts';
+
+export interface ReconcileContext {
+  /** Child logger carrying controller, namespace, name and reconcileId. */
+  logger: Logger;
+  reconcileId: string;
+  /** Aborted when the controller stops (lost lease, shutdown): stop early, do not write. */
+  signal: AbortSignal;
+}
+
+export type ReconcileOutcome = { requeueAfterMs?: number } | void;
+export type ReconcileFn = (key: string, ctx: ReconcileContext) => Promise<ReconcileOutcome>;
+
+export interface ControllerOptions {
+  name: string;
+  queue: WorkQueue;
+  workers: number;
+  reconcile: ReconcileFn;
+  logger: Logger;
+  metrics?: OperatorMetrics;
+}
+
+export class Controller {
+  readonly name: string;
+  private readonly opts: ControllerOptions;
+  private abort: AbortController | undefined;
+  private workers: Promise<void>[] = [];
+
+  constructor(opts: ControllerOptions) {
+    if (!Number.isInteger(opts.workers) || opts.workers < 1) throw new Error(`controller ${opts.name}: workers must be an integer ≥ 1, got ${opts.workers}`);
+    this.name = opts.name;
+    this.opts = opts;
+  }
+
+  get running(): boolean {
+    return this.abort !== undefined;
+  }
+
+  /** Starts the workers (no-op when already running). */
+  start(): void {
+    if (this.abort) return;
+    const abort = new AbortController();
+    this.abort = abort;
+    this.workers = Array.from({ length: this.opts.workers }, (_, i) => this.worker(i, abort.signal));
+    this.opts.logger.info('controller started', { controller: this.name, workers: this.opts.workers });
+  }
+
+  /**
+   * Stops taking keys at once and aborts the in-flight reconciles' signal; resolves when every
+   * in-flight reconcile has returned. The queue is left alone (it may be restarted later).
+   */
+  async stop(): Promise<void> {
+    const abort = this.abort;
+    if (!abort) return;
+    this.abort = undefined;
+    abort.abort(new Error(`controller ${this.name} stopped`));
+    const workers = this.workers;
+    this.workers = [];
+    await Promise.all(workers);
+    this.opts.logger.info('controller stopped', { controller: this.name });
+  }
+
+  private async worker(index: number, signal: AbortSignal): Promise<void> {
+    const { queue } = this.opts;
+    while (!signal.aborted) {
+      const key = await queue.get(signal);
+      if (key === undefined) break;
+      try {
+        await this.processOne(key, signal);
+      } finally {
+        queue.done(key);
+      }
+    }
+    this.opts.logger.debug('worker exited', { controller: this.name, worker: index });
+  }
+
+  private async processOne(key: string, signal: AbortSignal): Promise<void> {
+    const { queue, metrics } = this.opts;
+    const reconcileId = randomUUID();
+    const logger = reconcileLogger(this.opts.logger, { controller: this.name, key, reconcileId });
+    const started = performance.now();
+    let result: ReconcileResult;
+    try {
+      const outcome = await this.opts.reconcile(key, { logger, reconcileId, signal });
+      queue.forget(key);
+      const requeueAfterMs = outcome?.requeueAfterMs;
+      if (requeueAfterMs !== undefined && requeueAfterMs >= 0) {
+        queue.addAfter(key, requeueAfterMs);
+        result = 'requeue';
+      } else {
+        result = 'success';
+      }
+      logger.debug('reconciled', { result, requeueAfterMs, durationMs: Math.round(performance.now() - started) });
+    } catch (err) {
+      if (err instanceof NotLeaderError || signal.aborted) {
+        // Leadership went away mid-reconcile: not a failure of the object. Keep the key so the
+        // next leader term (ours or after a restart) handles it, without growing its backoff.
+        result = 'not_leader';
+        queue.add(key);
+        logger.info('reconcile interrupted: not leader / stopping', { error: errorMessage(err) });
+      } else {
+        result = 'error';
+        metrics?.reconcileErrors.inc({ controller: this.name });
+        queue.addRateLimited(key);
+        logger.error('reconcile failed; retrying with backoff', { ...errorFields(err), retries: queue.numRequeues(key) });
+      }
+    }
+    metrics?.reconcileTotal.inc({ controller: this.name, result });
+    metrics?.reconcileDuration.observe({ controller: this.name, result }, (performance.now() - started) / 1000);
+  }
+}

@@ -1,0 +1,183 @@
+// Kit-wide settings, read from the environment the operator renders (one contract for every
+// catalog server). Parsing is pure: `parseKitConfig(env)` either returns a typed config or throws
+// a KitConfigError naming every bad variable, so the entry point can print it and exit 2.
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+export class KitConfigError extends Error {
+  override readonly name = 'KitConfigError';
+}
+
+const commaList = z
+  .string()
+  .optional()
+  .transform((value) =>
+    (value ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item.length > 0),
+  );
+
+/** Scopes may be separated by spaces or commas (OAuth uses spaces; Helm values often use commas). */
+const scopeList = z
+  .string()
+  .optional()
+  .transform((value) => (value ?? '').split(/[\s,]+/).filter((item) => item.length > 0));
+
+const positiveInt = (fallback: number) =>
+  z.coerce.number().int().positive().default(fallback);
+
+/** Seconds as a positive number (fractions allowed so tests can use short timeouts). */
+const seconds = (fallback: number) => z.coerce.number().positive().default(fallback);
+
+const optionalUrl = z.string().url().optional();
+
+/** Empty strings count as unset: Helm and Kustomize often render `VAR: ""` for "not configured". */
+function withoutEmpty(env: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (value !== undefined && value.trim() !== '') out[key] = value.trim();
+  }
+  return out;
+}
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('0.0.0.0'),
+  MCP_PATH: z
+    .string()
+    .default('/mcp')
+    .refine((path) => path.startsWith('/') && !path.includes('?'), 'must be a path starting with "/", e.g. /mcp'),
+  MCP_TRANSPORT: z.enum(['http', 'stdio']).default('http'),
+  ALLOWED_HOSTS: commaList,
+  ALLOWED_ORIGINS: commaList,
+  MAX_BODY_BYTES: positiveInt(1_048_576),
+  API_KEYS: commaList,
+  API_KEYS_FILE: z.string().optional(),
+  OAUTH_ISSUER: z.string().optional(),
+  OAUTH_AUDIENCE: z.string().optional(),
+  OAUTH_JWKS_URI: optionalUrl,
+  OAUTH_REQUIRED_SCOPES: scopeList,
+  OAUTH_RESOURCE_URL: optionalUrl,
+  RATE_LIMIT_RPS: z.coerce.number().positive().optional(),
+  RATE_LIMIT_BURST: z.coerce.number().int().positive().optional(),
+  CACHE_TTL_SECONDS: z.coerce.number().min(0).default(0),
+  CACHE_BACKEND: z.enum(['memory', 'redis']).default('memory'),
+  REDIS_URL: z
+    .string()
+    .optional()
+    .refine((url) => url === undefined || /^rediss?:\/\//.test(url), 'must start with redis:// or rediss://'),
+  HTTP_TIMEOUT: seconds(5),
+  TOOL_TIMEOUT: seconds(30),
+  DRAIN_TIMEOUT: seconds(25),
+  LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
+});
+
+export interface OAuthConfig {
+  issuer: string;
+  /** Expected `aud` claim; defaults to the resource URL when unset. */
+  audience: string;
+  jwksUri: string;
+  requiredScopes: string[];
+  /** Public URL of the MCP endpoint (RFC 9728 `resource`); may be unset, then derived per request. */
+  resourceUrl: string | undefined;
+}
+
+export interface KitConfig {
+  port: number;
+  host: string;
+  mcpPath: string;
+  transport: 'http' | 'stdio';
+  allowedHosts: string[];
+  allowedOrigins: string[];
+  maxBodyBytes: number;
+  /** Never logged: the logger redacts them and config is never printed whole. */
+  apiKeys: string[];
+  oauth: OAuthConfig | undefined;
+  rateLimit: { ratePerSecond: number; burst: number } | undefined;
+  cache: { ttlSeconds: number; backend: 'memory' | 'redis' } | undefined;
+  redisUrl: string | undefined;
+  httpTimeoutMs: number;
+  toolTimeoutMs: number;
+  drainTimeoutMs: number;
+  logLevel: string;
+}
+
+/** Reads API_KEYS_FILE (one key per line, `#` comments and blank lines ignored). */
+export function readApiKeysFile(path: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new KitConfigError(
+      `API_KEYS_FILE: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'}); mount the Secret there or unset the variable`,
+    );
+  }
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0 && !line.startsWith('#'));
+}
+
+function formatIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`)
+    .join('; ');
+}
+
+export function parseKitConfig(rawEnv: Record<string, string | undefined>): KitConfig {
+  const parsed = envSchema.safeParse(withoutEmpty(rawEnv));
+  if (!parsed.success) throw new KitConfigError(`invalid kit settings: ${formatIssues(parsed.error)}`);
+  const env = parsed.data;
+
+  const apiKeys = [...env.API_KEYS, ...(env.API_KEYS_FILE ? readApiKeysFile(env.API_KEYS_FILE) : [])];
+  if (env.API_KEYS_FILE && apiKeys.length === 0) {
+    throw new KitConfigError(`API_KEYS_FILE: ${env.API_KEYS_FILE} holds no keys; put one key per line`);
+  }
+
+  let oauth: OAuthConfig | undefined;
+  if (env.OAUTH_ISSUER) {
+    if (!env.OAUTH_JWKS_URI) throw new KitConfigError('OAUTH_JWKS_URI is required when OAUTH_ISSUER is set (the JWKS URL of the authorization server)');
+    const audience = env.OAUTH_AUDIENCE ?? env.OAUTH_RESOURCE_URL;
+    if (!audience) throw new KitConfigError('OAUTH_AUDIENCE (or OAUTH_RESOURCE_URL) is required when OAUTH_ISSUER is set');
+    oauth = {
+      issuer: env.OAUTH_ISSUER,
+      audience,
+      jwksUri: env.OAUTH_JWKS_URI,
+      requiredScopes: env.OAUTH_REQUIRED_SCOPES,
+      resourceUrl: env.OAUTH_RESOURCE_URL,
+    };
+  }
+
+  if (env.RATE_LIMIT_BURST !== undefined && env.RATE_LIMIT_RPS === undefined) {
+    throw new KitConfigError('RATE_LIMIT_BURST is set without RATE_LIMIT_RPS; set both (e.g. RATE_LIMIT_RPS=10 RATE_LIMIT_BURST=5) or neither');
+  }
+  const rateLimit =
+    env.RATE_LIMIT_RPS === undefined
+      ? undefined
+      : { ratePerSecond: env.RATE_LIMIT_RPS, burst: env.RATE_LIMIT_BURST ?? Math.max(1, Math.ceil(env.RATE_LIMIT_RPS)) };
+
+  const cache = env.CACHE_TTL_SECONDS > 0 ? { ttlSeconds: env.CACHE_TTL_SECONDS, backend: env.CACHE_BACKEND } : undefined;
+  if (cache?.backend === 'redis' && !env.REDIS_URL) {
+    throw new KitConfigError('CACHE_BACKEND=redis needs REDIS_URL (e.g. redis://redis:6379)');
+  }
+
+  return {
+    port: env.PORT,
+    host: env.HOST,
+    mcpPath: env.MCP_PATH,
+    transport: env.MCP_TRANSPORT,
+    allowedHosts: env.ALLOWED_HOSTS,
+    allowedOrigins: env.ALLOWED_ORIGINS,
+    maxBodyBytes: env.MAX_BODY_BYTES,
+    apiKeys,
+    oauth,
+    rateLimit,
+    cache,
+    redisUrl: env.REDIS_URL,
+    httpTimeoutMs: Math.round(env.HTTP_TIMEOUT * 1000),
+    toolTimeoutMs: Math.round(env.TOOL_TIMEOUT * 1000),
+    drainTimeoutMs: Math.round(env.DRAIN_TIMEOUT * 1000),
+    logLevel: env.LOG_LEVEL,
+  };
+}

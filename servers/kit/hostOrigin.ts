@@ -1,0 +1,76 @@
+// Host and Origin allow-lists (DNS-rebinding and cross-site protection for the MCP endpoint).
+// Pure functions over header values; the HTTP layer turns a refusal into 403.
+
+/** Always allowed: probes and port-forwards reach the pod as localhost. */
+export const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
+
+interface HostPort {
+  hostname: string;
+  port: string | undefined;
+}
+
+/** Splits a Host header value ("name", "name:port", "[::1]:port"); undefined when malformed. */
+export function parseHostHeader(value: string): HostPort | undefined {
+  const host = value.trim().toLowerCase();
+  if (host.length === 0 || /[\s/@?#]/.test(host)) return undefined;
+  if (host.startsWith('[')) {
+    const end = host.indexOf(']');
+    if (end < 0) return undefined;
+    const rest = host.slice(end + 1);
+    if (rest !== '' && !/^:\d{1,5}$/.test(rest)) return undefined;
+    return { hostname: host.slice(0, end + 1), port: rest === '' ? undefined : rest.slice(1) };
+  }
+  const parts = host.split(':');
+  if (parts.length > 2 || parts[0] === '') return undefined;
+  if (parts.length === 2 && !/^\d{1,5}$/.test(parts[1] ?? '')) return undefined;
+  return { hostname: parts[0] ?? '', port: parts[1] };
+}
+
+/** Does one allow-list entry (`name`, `name:port` or `*.suffix`) admit this host? */
+function hostEntryMatches(entry: string, host: HostPort): boolean {
+  const pattern = entry.trim().toLowerCase();
+  if (pattern.startsWith('*.')) {
+    const suffix = pattern.slice(1); // ".example.com"
+    return host.hostname.endsWith(suffix) && host.hostname.length > suffix.length;
+  }
+  const parsed = parseHostHeader(pattern);
+  if (parsed === undefined) return false;
+  if (parsed.hostname !== host.hostname) return false;
+  return parsed.port === undefined || parsed.port === host.port;
+}
+
+export function isHostAllowed(hostHeader: string | undefined, allowedHosts: readonly string[]): boolean {
+  if (hostHeader === undefined) return false;
+  const host = parseHostHeader(hostHeader);
+  if (host === undefined) return false;
+  return [...LOOPBACK_HOSTS, ...allowedHosts].some((entry) => hostEntryMatches(entry, host));
+}
+
+/**
+ * Requests without Origin pass (non-browser clients send none). Entries are full origins
+ * ("https://app.example.com"), bare host names ("app.example.com", any scheme and port) or
+ * "*.suffix". The opaque origin "null" is refused.
+ */
+export function isOriginAllowed(originHeader: string | undefined, allowedOrigins: readonly string[]): boolean {
+  if (originHeader === undefined || originHeader === '') return true;
+  let origin: URL;
+  try {
+    origin = new URL(originHeader);
+  } catch {
+    return false;
+  }
+  if (origin.origin === 'null') return false;
+  const hostname = origin.hostname.toLowerCase();
+  return allowedOrigins.some((raw) => {
+    const entry = raw.trim().toLowerCase();
+    if (entry.includes('://')) {
+      try {
+        return new URL(entry).origin === origin.origin.toLowerCase();
+      } catch {
+        return false;
+      }
+    }
+    if (entry.startsWith('*.')) return hostname.endsWith(entry.slice(1)) && hostname.length > entry.length - 1;
+    return hostname === entry;
+  });
+}

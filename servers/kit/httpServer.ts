@@ -1,0 +1,219 @@
+// The kit's HTTP front: health, readiness and metrics endpoints, RFC 9728 metadata, and the MCP
+// endpoint behind Host/Origin checks, auth, rate limiting and a body cap, handing accepted
+// requests to the SDK's stateless handler (2026-07-28, with the 2025 fallback).
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
+import type { NodeMcpRequestHandler } from '@modelcontextprotocol/node';
+import type { Authenticator } from './auth.ts';
+import { protectedResourceMetadata, protectedResourceMetadataUrl } from './auth.ts';
+import { readBody } from './body.ts';
+import type { KitConfig } from './config.ts';
+import { isHostAllowed, isOriginAllowed } from './hostOrigin.ts';
+import { sendJson, sendJsonRpcError, sendText } from './httpResponses.ts';
+import type { Logger } from './logger.ts';
+import type { KitMetrics } from './metrics.ts';
+import type { TokenBucketLimiter } from './rateLimit.ts';
+import { requestIdFrom, runInRequestScope } from './requestScope.ts';
+
+const WELL_KNOWN_PRM = '/.well-known/oauth-protected-resource';
+
+export interface KitHttpDeps {
+  config: KitConfig;
+  serverName: string;
+  logger: Logger;
+  metrics: KitMetrics;
+  mcpHandler: NodeMcpRequestHandler;
+  authenticator: Authenticator | undefined;
+  limiter: TokenBucketLimiter | undefined;
+  /** Throws when a dependency is unusable. */
+  checkReady: () => Promise<void>;
+}
+
+export interface KitHttpServer {
+  server: Server;
+  /** MCP requests currently being served. */
+  readonly inFlight: number;
+  readonly draining: boolean;
+  /** From now on readiness fails and new MCP requests get 503; resolves when none are in flight or the deadline passes. */
+  drain(deadlineMs: number): Promise<{ completed: boolean }>;
+}
+
+function pathOf(url: string | undefined): string {
+  const raw = url ?? '/';
+  const query = raw.indexOf('?');
+  return query < 0 ? raw : raw.slice(0, query);
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+export function createKitHttpServer(deps: KitHttpDeps): KitHttpServer {
+  const { config, logger, metrics } = deps;
+  const prmPaths = new Set([WELL_KNOWN_PRM, `${WELL_KNOWN_PRM}${config.mcpPath}`]);
+  let inFlight = 0;
+  let draining = false;
+  const idleWaiters: (() => void)[] = [];
+
+  const routeLabel = (path: string): string => {
+    if (path === config.mcpPath) return config.mcpPath;
+    if (path === '/healthz' || path === '/readyz' || path === '/metrics') return path;
+    if (prmPaths.has(path)) return WELL_KNOWN_PRM;
+    return 'other';
+  };
+
+  /** The public URL of the MCP endpoint: configured, or reconstructed from the (validated) request. */
+  const resourceUrlFor = (req: IncomingMessage): string => {
+    if (config.oauth?.resourceUrl) return config.oauth.resourceUrl;
+    const proto = headerValue(req.headers['x-forwarded-proto'])?.split(',')[0]?.trim() === 'https' ? 'https' : 'http';
+    return `${proto}://${req.headers.host ?? 'localhost'}${config.mcpPath}`;
+  };
+
+  const readiness = async (res: ServerResponse) => {
+    if (draining) return sendJson(res, 503, { status: 'draining' });
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        deps.checkReady(),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`readiness check timed out after ${config.httpTimeoutMs}ms`)), config.httpTimeoutMs);
+        }),
+      ]);
+      sendJson(res, 200, { status: 'ready' });
+    } catch (error) {
+      logger.warn('readiness check failed', { error: (error as Error).message });
+      sendJson(res, 503, { status: 'not ready', reason: (error as Error).message });
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  const serveMcp = async (req: IncomingMessage, res: ServerResponse, requestId: string) => {
+    if (draining) {
+      return sendJsonRpcError(res, 503, 'The server is shutting down; retry on another replica.', { 'retry-after': '1', connection: 'close' });
+    }
+    if (!isHostAllowed(req.headers.host, config.allowedHosts)) {
+      logger.warn('refused request for unknown host', { requestId, host: req.headers.host });
+      return sendJsonRpcError(res, 403, `Host "${req.headers.host ?? ''}" is not allowed; add it to ALLOWED_HOSTS.`);
+    }
+    const origin = headerValue(req.headers.origin);
+    if (!isOriginAllowed(origin, config.allowedOrigins)) {
+      logger.warn('refused request from unknown origin', { requestId, origin });
+      return sendJsonRpcError(res, 403, `Origin "${origin ?? ''}" is not allowed; add it to ALLOWED_ORIGINS.`);
+    }
+
+    let identity = `ip:${req.socket.remoteAddress ?? 'unknown'}`;
+    let authInfo: unknown;
+    if (deps.authenticator) {
+      const metadataUrl = config.oauth ? protectedResourceMetadataUrl(resourceUrlFor(req)) : undefined;
+      const outcome = await deps.authenticator.authenticate(req.headers, metadataUrl);
+      if (!outcome.ok) {
+        const { refusal } = outcome;
+        logger.info('refused unauthenticated request', { requestId, status: refusal.status, reason: refusal.error });
+        req.resume();
+        return sendJson(res, refusal.status, { error: refusal.error, error_description: refusal.description }, { 'www-authenticate': refusal.wwwAuthenticate });
+      }
+      identity = outcome.client.identity;
+      authInfo = outcome.client.authInfo;
+    }
+
+    if (deps.limiter) {
+      const decision = deps.limiter.take(identity);
+      if (!decision.allowed) {
+        metrics.rateLimited.inc();
+        req.resume();
+        return sendJsonRpcError(res, 429, `Rate limit exceeded; retry after ${decision.retryAfterSeconds}s.`, { 'retry-after': String(decision.retryAfterSeconds) });
+      }
+    }
+
+    inFlight += 1;
+    res.once('close', () => {
+      inFlight -= 1;
+      if (inFlight === 0) for (const wake of idleWaiters.splice(0)) wake();
+    });
+
+    let parsedBody: unknown;
+    if (req.method === 'POST') {
+      const body = await readBody(req, config.maxBodyBytes);
+      if (body.kind === 'too_large') {
+        return sendJsonRpcError(res, 413, `Request body exceeds MAX_BODY_BYTES (${config.maxBodyBytes} bytes).`, { connection: 'close' });
+      }
+      if (body.kind === 'aborted') return;
+      try {
+        parsedBody = JSON.parse(body.text);
+      } catch {
+        return sendJsonRpcError(res, 400, 'Parse error: the request body is not valid JSON.', {}, -32700);
+      }
+    }
+    if (authInfo !== undefined) (req as IncomingMessage & { auth?: unknown }).auth = authInfo;
+    if (draining) res.setHeader('connection', 'close');
+    await runInRequestScope({ requestId, identity }, () => deps.mcpHandler(req as never, res as never, parsedBody));
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const startedAt = process.hrtime.bigint();
+    const requestId = requestIdFrom(req.headers['x-request-id']);
+    const path = pathOf(req.url);
+    const route = routeLabel(path);
+    const method = req.method ?? 'GET';
+    res.setHeader('x-request-id', requestId);
+    res.once('finish', () => {
+      const labels = { method, path: route, status: String(res.statusCode) };
+      const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
+      metrics.httpRequests.inc(labels);
+      metrics.httpDuration.observe(labels, seconds);
+      if (route !== '/healthz' && route !== '/readyz' && route !== '/metrics') {
+        logger.http('request', { requestId, method, path: route, status: res.statusCode, durationMs: Math.round(seconds * 1000) });
+      }
+    });
+
+    if (path === config.mcpPath) return serveMcp(req, res, requestId);
+    if (method !== 'GET' && method !== 'HEAD') {
+      req.resume();
+      return sendJson(res, 405, { error: `${method} is not allowed on ${path}` }, { allow: 'GET' });
+    }
+    if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    if (path === '/readyz') return readiness(res);
+    if (path === '/metrics') return sendText(res, 200, await metrics.registry.metrics(), metrics.registry.contentType);
+    if (prmPaths.has(path) && config.oauth) {
+      return sendJson(res, 200, protectedResourceMetadata(config.oauth, resourceUrlFor(req), deps.serverName), {
+        'access-control-allow-origin': '*',
+        'cache-control': 'max-age=300',
+      });
+    }
+    return sendJson(res, 404, { error: `Not found: the MCP endpoint is ${config.mcpPath}` });
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      logger.error('unhandled error in HTTP handler', { error: error instanceof Error ? { message: error.message, stack: error.stack } : String(error) });
+      if (!res.headersSent) sendJsonRpcError(res, 500, 'Internal server error.', {}, -32603);
+      else res.destroy();
+    });
+  });
+  // Slow clients must not pin sockets forever; generous enough for long tool calls.
+  server.requestTimeout = Math.max(config.toolTimeoutMs + 10_000, 30_000);
+  server.headersTimeout = 20_000;
+  server.keepAliveTimeout = 65_000; // longer than common load-balancer idle timeouts (ALB: 60s)
+
+  return {
+    server,
+    get inFlight() {
+      return inFlight;
+    },
+    get draining() {
+      return draining;
+    },
+    drain(deadlineMs: number) {
+      draining = true;
+      if (inFlight === 0) return Promise.resolve({ completed: true });
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => resolve({ completed: false }), deadlineMs);
+        idleWaiters.push(() => {
+          clearTimeout(timer);
+          resolve({ completed: true });
+        });
+      });
+    },
+  };
+}

@@ -1,0 +1,220 @@
+// Assembles a running catalog server from its definition and the kit config: HTTP (Streamable
+// HTTP, stateless, both protocol eras) or stdio, with cache, metrics, auth, rate limiting and an
+// orderly shutdown. No process-level side effects: signals and exit codes belong to main.ts.
+import type { AddressInfo } from 'node:net';
+import type { Writable } from 'node:stream';
+import { toNodeHandler } from '@modelcontextprotocol/node';
+import { createMcpHandler } from '@modelcontextprotocol/server';
+import type { McpHttpHandler } from '@modelcontextprotocol/server';
+import type { Authenticator } from './auth.ts';
+import { ApiKeyAuthenticator, OAuthAuthenticator } from './auth.ts';
+import type { ResultCache } from './cache.ts';
+import { MemoryResultCache, RedisResultCache } from './cache.ts';
+import type { KitConfig } from './config.ts';
+import type { KitHttpServer } from './httpServer.ts';
+import { createKitHttpServer } from './httpServer.ts';
+import type { Logger } from './logger.ts';
+import { createLogger } from './logger.ts';
+import type { KitMetrics } from './metrics.ts';
+import { createKitMetrics } from './metrics.ts';
+import type { ToolCallback } from './mcpServer.ts';
+import { McpServerPool, buildMcpServer } from './mcpServer.ts';
+import { TokenBucketLimiter } from './rateLimit.ts';
+import type { RedisConnection } from './redis.ts';
+import { closeRedis, connectRedis } from './redis.ts';
+import type { CatalogServer } from './tool.ts';
+import { createToolRunner } from './toolRunner.ts';
+
+export interface KitOptions {
+  /** Use this logger instead of building one from LOG_LEVEL (tests capture logs this way). */
+  logger?: Logger;
+  /** Where the built logger writes; defaults to stdout (http) or stderr (stdio). */
+  logStream?: Writable;
+  /** Register prom-client's process metrics (default true). */
+  defaultMetrics?: boolean;
+}
+
+interface KitServices {
+  logger: Logger;
+  metrics: KitMetrics;
+  runners: Map<string, ToolCallback>;
+  cache: ResultCache | undefined;
+  shutdownController: AbortController;
+  checkReady(): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function buildServices(catalog: CatalogServer, config: KitConfig, options: KitOptions, defaultStream: Writable): Promise<KitServices> {
+  const logger =
+    options.logger ??
+    createLogger({
+      level: config.logLevel,
+      stream: options.logStream ?? defaultStream,
+      knownSecrets: config.apiKeys,
+      defaultMeta: { server: catalog.name },
+    });
+  const metrics = createKitMetrics({ defaultMetrics: options.defaultMetrics ?? true });
+  const shutdownController = new AbortController();
+
+  let redis: RedisConnection | undefined;
+  let cache: ResultCache | undefined;
+  if (config.cache?.backend === 'redis' && config.redisUrl) {
+    redis = await connectRedis(config.redisUrl, logger, { connectTimeoutMs: config.httpTimeoutMs });
+    cache = new RedisResultCache(redis);
+  } else if (config.cache) {
+    cache = new MemoryResultCache();
+  }
+
+  const runners = new Map<string, ToolCallback>();
+  for (const tool of catalog.tools) {
+    runners.set(
+      tool.name,
+      createToolRunner(tool, {
+        serverName: catalog.name,
+        metrics,
+        logger,
+        toolTimeoutMs: config.toolTimeoutMs,
+        cache,
+        cacheTtlSeconds: config.cache?.ttlSeconds ?? 0,
+        shutdownSignal: shutdownController.signal,
+      }) as ToolCallback,
+    );
+  }
+
+  return {
+    logger,
+    metrics,
+    runners,
+    cache,
+    shutdownController,
+    async checkReady() {
+      await cache?.checkReady();
+      await catalog.checkReady?.();
+    },
+    async close() {
+      await catalog.close?.().catch((error: unknown) => logger.warn('catalog server close failed', { error: (error as Error).message }));
+      await cache?.close();
+      if (redis) await closeRedis(redis);
+    },
+  };
+}
+
+function buildAuthenticator(config: KitConfig): Authenticator | undefined {
+  if (config.oauth) return new OAuthAuthenticator(config.oauth, { httpTimeoutMs: config.httpTimeoutMs, apiKeys: config.apiKeys });
+  if (config.apiKeys.length > 0) return new ApiKeyAuthenticator(config.apiKeys);
+  return undefined;
+}
+
+export interface RunningHttpKit {
+  /** The MCP endpoint, e.g. http://127.0.0.1:8080/mcp (loopback when bound to all interfaces). */
+  url: string;
+  baseUrl: string;
+  port: number;
+  logger: Logger;
+  metrics: KitMetrics;
+  http: KitHttpServer;
+  pool: McpServerPool;
+  /**
+   * Graceful stop: readiness fails and new MCP requests get 503 at once, in-flight calls get up to
+   * DRAIN_TIMEOUT to finish (then their handlers are aborted), then everything is closed.
+   */
+  shutdown(): Promise<{ drained: boolean }>;
+}
+
+export async function startHttpKit(catalog: CatalogServer, config: KitConfig, options: KitOptions = {}): Promise<RunningHttpKit> {
+  const services = await buildServices(catalog, config, options, process.stdout);
+  const { logger, metrics } = services;
+  const pool = new McpServerPool(() => buildMcpServer(catalog, services.runners));
+  const handler: McpHttpHandler = createMcpHandler(pool.factory, {
+    legacy: 'stateless',
+    // One JSON body per call: nothing in the catalog streams progress, and JSON is cheaper.
+    responseMode: 'auto',
+    maxRequestBodySize: config.maxBodyBytes,
+    onerror: (error) => logger.debug('mcp handler reported', { error: error.message }),
+  });
+  const http = createKitHttpServer({
+    config,
+    serverName: catalog.name,
+    logger,
+    metrics,
+    mcpHandler: toNodeHandler(handler, {
+      maxRequestBodySize: config.maxBodyBytes,
+      onerror: (error) => logger.error('mcp adapter failure', { error: error.message }),
+    }),
+    authenticator: buildAuthenticator(config),
+    limiter: config.rateLimit ? new TokenBucketLimiter(config.rateLimit) : undefined,
+    checkReady: () => services.checkReady(),
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    http.server.once('error', reject);
+    http.server.listen(config.port, config.host, () => {
+      http.server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = http.server.address() as AddressInfo;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  const baseUrl = `http://${host}:${port}`;
+  logger.info('listening', { address: `${config.host}:${port}`, mcpPath: config.mcpPath, tools: catalog.tools.map((tool) => tool.name) });
+
+  let stopping: Promise<{ drained: boolean }> | undefined;
+  const shutdown = () =>
+    (stopping ??= (async () => {
+      logger.info('draining', { inFlight: http.inFlight, drainTimeoutMs: config.drainTimeoutMs });
+      const { completed } = await http.drain(config.drainTimeoutMs);
+      if (!completed) {
+        logger.warn('drain timeout reached; aborting in-flight tool calls', { inFlight: http.inFlight });
+        services.shutdownController.abort();
+        await http.drain(1000);
+      }
+      await handler.close();
+      await new Promise<void>((resolve) => {
+        http.server.close(() => resolve());
+        http.server.closeIdleConnections();
+        setTimeout(() => http.server.closeAllConnections(), 1000).unref();
+      });
+      await services.close();
+      logger.info('stopped', { drained: completed });
+      return { drained: completed };
+    })());
+
+  return { url: `${baseUrl}${config.mcpPath}`, baseUrl, port, logger, metrics, http, pool, shutdown };
+}
+
+export interface RunningStdioKit {
+  logger: Logger;
+  /** Resolves when the client closes stdin (the connection ended). */
+  closed: Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+/** Serves one stdio connection (the client spawned us); logs go to stderr. */
+export async function startStdioKit(catalog: CatalogServer, config: KitConfig, options: KitOptions = {}): Promise<RunningStdioKit> {
+  const { serveStdio, StdioServerTransport } = await import('@modelcontextprotocol/server/stdio');
+  const services = await buildServices(catalog, config, options, process.stderr);
+  let resolveClosed: () => void = () => {};
+  const closed = new Promise<void>((resolve) => {
+    resolveClosed = resolve;
+  });
+  const transport = new StdioServerTransport();
+  const handle = serveStdio(() => buildMcpServer(catalog, services.runners), {
+    transport,
+    onerror: (error) => services.logger.warn('stdio protocol error', { error: error.message }),
+  });
+  // The client ends the session by closing our stdin (MCP stdio binding).
+  process.stdin.once('end', resolveClosed);
+  process.stdin.once('close', resolveClosed);
+  services.logger.info('serving on stdio', { tools: catalog.tools.map((tool) => tool.name) });
+  let stopping: Promise<void> | undefined;
+  return {
+    logger: services.logger,
+    closed,
+    shutdown: () =>
+      (stopping ??= (async () => {
+        services.shutdownController.abort();
+        await handle.close();
+        await services.close();
+      })()),
+  };
+}

@@ -1,0 +1,145 @@
+// Runs one catalog tool for the SDK: result cache (read-only tools only), per-call timeout,
+// output validation, structuredContent plus a text block, failures turned into MCP tool errors,
+// and the metrics and logs for every call.
+import { randomUUID } from 'node:crypto';
+import type { ResultCache } from './cache.ts';
+import { cacheKey } from './cache.ts';
+import type { Logger } from './logger.ts';
+import type { KitMetrics, ToolOutcome } from './metrics.ts';
+import { currentRequestScope } from './requestScope.ts';
+import type { ToolDefinition } from './tool.ts';
+import { ToolError } from './tool.ts';
+
+/** The MCP CallToolResult shape the SDK expects from a tool callback. */
+export interface ToolCallResult {
+  [key: string]: unknown;
+  content: { type: 'text'; text: string }[];
+  structuredContent?: Record<string, unknown>;
+  isError?: boolean;
+}
+
+export interface ToolRunnerDeps {
+  serverName: string;
+  metrics: KitMetrics;
+  logger: Logger;
+  toolTimeoutMs: number;
+  cache: ResultCache | undefined;
+  cacheTtlSeconds: number;
+  /** Aborted when a drain runs out of time: in-flight handlers are told to give up. */
+  shutdownSignal: AbortSignal;
+}
+
+export function toolErrorResult(message: string): ToolCallResult {
+  return { content: [{ type: 'text', text: message }], isError: true };
+}
+
+function successResult(structured: Record<string, unknown>): ToolCallResult {
+  return { content: [{ type: 'text', text: JSON.stringify(structured) }], structuredContent: structured };
+}
+
+class ToolTimeoutError extends Error {}
+
+/** Rejects when `signal` aborts, so a handler that ignores its signal cannot hold a call forever. */
+function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new ToolTimeoutError());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new ToolTimeoutError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+type SdkToolContext = { mcpReq?: { signal?: AbortSignal } } | undefined;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tools have heterogeneous schemas
+export function createToolRunner(tool: ToolDefinition<any, any>, deps: ToolRunnerDeps) {
+  // Only read-only tools are ever cached; `cacheable: false` lets time-varying ones opt out.
+  const cacheable = deps.cache !== undefined && deps.cacheTtlSeconds > 0 && tool.annotations.readOnlyHint && tool.cacheable !== false;
+  const { metrics, logger } = deps;
+
+  const finish = (outcome: ToolOutcome, startedAt: bigint, requestId: string, extra: Record<string, unknown> = {}) => {
+    const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
+    metrics.toolCalls.inc({ tool: tool.name, outcome });
+    metrics.toolDuration.observe({ tool: tool.name, outcome }, seconds);
+    if (outcome !== 'success' && outcome !== 'cached') {
+      logger.log(outcome === 'error' ? 'error' : 'info', 'tool call failed', { requestId, tool: tool.name, outcome, durationMs: Math.round(seconds * 1000), ...extra });
+    } else {
+      logger.debug('tool call', { requestId, tool: tool.name, outcome, durationMs: Math.round(seconds * 1000) });
+    }
+  };
+
+  return async (args: Record<string, unknown>, sdkContext?: SdkToolContext): Promise<ToolCallResult> => {
+    const startedAt = process.hrtime.bigint();
+    const requestId = currentRequestScope()?.requestId ?? randomUUID();
+
+    let key: string | undefined;
+    if (cacheable && deps.cache) {
+      key = cacheKey(deps.serverName, tool.name, args);
+      try {
+        const hit = await deps.cache.get(key);
+        if (hit !== undefined) {
+          metrics.cacheHits.inc({ tool: tool.name });
+          finish('cached', startedAt, requestId);
+          return successResult(hit as Record<string, unknown>);
+        }
+        metrics.cacheMisses.inc({ tool: tool.name });
+      } catch (error) {
+        // A broken cache must not break the tool: run it uncached and say so in the logs.
+        metrics.cacheMisses.inc({ tool: tool.name });
+        logger.warn('result cache read failed', { requestId, tool: tool.name, error: (error as Error).message });
+        key = undefined;
+      }
+    }
+
+    const timeout = AbortSignal.timeout(deps.toolTimeoutMs);
+    const signals = [timeout, deps.shutdownSignal];
+    if (sdkContext?.mcpReq?.signal) signals.push(sdkContext.mcpReq.signal);
+    const signal = AbortSignal.any(signals);
+
+    let structured: Record<string, unknown>;
+    try {
+      const raw: unknown = await abortable(Promise.resolve().then(() => tool.handler(args, { signal, requestId })), signal);
+      const parsed = tool.outputSchema.safeParse(raw);
+      if (!parsed.success) {
+        finish('error', startedAt, requestId, { error: `output does not match outputSchema: ${parsed.error.message}` });
+        return toolErrorResult(`Internal error: ${tool.name} produced a result that does not match its output schema (request id ${requestId}).`);
+      }
+      structured = parsed.data as Record<string, unknown>;
+    } catch (error) {
+      if (error instanceof ToolError) {
+        finish('tool_error', startedAt, requestId, { code: error.code, error: error.message });
+        return toolErrorResult(error.message);
+      }
+      if (error instanceof ToolTimeoutError || (signal.aborted && (error as Error)?.name === 'AbortError')) {
+        const why = timeout.aborted
+          ? `${tool.name} did not finish within ${deps.toolTimeoutMs / 1000}s (TOOL_TIMEOUT); try a smaller request or retry later.`
+          : deps.shutdownSignal.aborted
+            ? `${tool.name} was stopped because the server is shutting down; retry the call.`
+            : `${tool.name} was cancelled.`;
+        finish('tool_error', startedAt, requestId, { code: 'timeout', error: why });
+        return toolErrorResult(why);
+      }
+      finish('error', startedAt, requestId, { error: error instanceof Error ? { message: error.message, stack: error.stack } : String(error) });
+      return toolErrorResult(`Internal error while running ${tool.name}; it was logged with request id ${requestId}.`);
+    }
+
+    if (key !== undefined && deps.cache) {
+      try {
+        await deps.cache.set(key, structured, deps.cacheTtlSeconds);
+      } catch (error) {
+        logger.warn('result cache write failed', { requestId, tool: tool.name, error: (error as Error).message });
+      }
+    }
+    finish('success', startedAt, requestId);
+    return successResult(structured);
+  };
+}

@@ -1,0 +1,151 @@
+// The key-value store behind the kv_* tools: in memory for a single replica, or Redis so every
+// replica sees the same data. Plain strings in, plain strings out; no MCP types here.
+import type { RedisConnection } from '../../kit/redis.ts';
+import { pingRedis } from '../../kit/redis.ts';
+
+export interface ListResult {
+  keys: string[];
+  /** More keys matched than were returned. */
+  truncated: boolean;
+}
+
+export interface KvStore {
+  readonly backend: 'memory' | 'redis';
+  set(key: string, value: string, ttlSeconds?: number): Promise<void>;
+  get(key: string): Promise<string | undefined>;
+  delete(key: string): Promise<boolean>;
+  list(prefix: string, limit: number): Promise<ListResult>;
+  checkReady(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class StoreFullError extends Error {
+  override readonly name = 'StoreFullError';
+}
+
+interface MemoryEntry {
+  value: string;
+  expiresAt: number | undefined;
+}
+
+export class MemoryKvStore implements KvStore {
+  readonly backend = 'memory';
+  private readonly entries = new Map<string, MemoryEntry>();
+  private readonly maxKeys: number;
+  private readonly now: () => number;
+
+  constructor(options: { maxKeys: number; now?: () => number }) {
+    this.maxKeys = options.maxKeys;
+    this.now = options.now ?? Date.now;
+  }
+
+  private live(key: string): MemoryEntry | undefined {
+    const entry = this.entries.get(key);
+    if (entry?.expiresAt !== undefined && entry.expiresAt <= this.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  private sweepExpired(): void {
+    for (const key of [...this.entries.keys()]) this.live(key);
+  }
+
+  async set(key: string, value: string, ttlSeconds?: number): Promise<void> {
+    if (!this.entries.has(key) && this.entries.size >= this.maxKeys) {
+      this.sweepExpired();
+      if (this.entries.size >= this.maxKeys) {
+        throw new StoreFullError(`the store holds its maximum of ${this.maxKeys} keys`);
+      }
+    }
+    this.entries.set(key, { value, expiresAt: ttlSeconds === undefined ? undefined : this.now() + ttlSeconds * 1000 });
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    return this.live(key)?.value;
+  }
+
+  async delete(key: string): Promise<boolean> {
+    const existed = this.live(key) !== undefined;
+    this.entries.delete(key);
+    return existed;
+  }
+
+  async list(prefix: string, limit: number): Promise<ListResult> {
+    const keys: string[] = [];
+    for (const key of [...this.entries.keys()].sort()) {
+      if (!key.startsWith(prefix) || this.live(key) === undefined) continue;
+      if (keys.length === limit) return { keys, truncated: true };
+      keys.push(key);
+    }
+    return { keys, truncated: false };
+  }
+
+  async checkReady(): Promise<void> {}
+
+  async close(): Promise<void> {
+    this.entries.clear();
+  }
+}
+
+/** Escapes Redis glob metacharacters so a user prefix matches literally. */
+export function escapeRedisGlob(text: string): string {
+  return text.replace(/[*?[\]\\]/g, (char) => `\\${char}`);
+}
+
+export const REDIS_KEY_PREFIX = 'mcpfleet:kv:';
+
+/** Caps one kv_list call's SCAN work, however large the Redis keyspace is. */
+const MAX_SCAN_ROUNDS = 1000;
+
+export class RedisKvStore implements KvStore {
+  readonly backend = 'redis';
+  private readonly client: RedisConnection;
+  private readonly ownsClient: boolean;
+
+  constructor(client: RedisConnection, options: { ownsClient?: boolean } = {}) {
+    this.client = client;
+    this.ownsClient = options.ownsClient ?? true;
+  }
+
+  async set(key: string, value: string, ttlSeconds?: number): Promise<void> {
+    await this.client.set(
+      REDIS_KEY_PREFIX + key,
+      value,
+      ttlSeconds === undefined ? undefined : { expiration: { type: 'PX', value: Math.round(ttlSeconds * 1000) } },
+    );
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    return (await this.client.get(REDIS_KEY_PREFIX + key)) ?? undefined;
+  }
+
+  async delete(key: string): Promise<boolean> {
+    return (await this.client.del(REDIS_KEY_PREFIX + key)) > 0;
+  }
+
+  async list(prefix: string, limit: number): Promise<ListResult> {
+    const found = new Set<string>();
+    let rounds = 0;
+    let exhausted = true;
+    for await (const batch of this.client.scanIterator({ MATCH: `${escapeRedisGlob(REDIS_KEY_PREFIX + prefix)}*`, COUNT: 500 })) {
+      for (const key of batch) found.add(key.slice(REDIS_KEY_PREFIX.length));
+      rounds += 1;
+      if (found.size > limit || rounds >= MAX_SCAN_ROUNDS) {
+        exhausted = false;
+        break;
+      }
+    }
+    const keys = [...found].sort();
+    return { keys: keys.slice(0, limit), truncated: keys.length > limit || !exhausted };
+  }
+
+  async checkReady(): Promise<void> {
+    await pingRedis(this.client);
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsClient && this.client.isOpen) await this.client.close().catch(() => this.client.destroy());
+  }
+}
