@@ -3,13 +3,13 @@
 // requests to the SDK's stateless handler (2026-07-28, with the 2025 fallback).
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
-import type { NodeMcpRequestHandler } from '@modelcontextprotocol/node';
 import type { Authenticator } from './auth.ts';
 import { protectedResourceMetadata, protectedResourceMetadataUrl } from './auth.ts';
 import { readBody } from './body.ts';
 import type { KitConfig } from './config.ts';
 import { isHostAllowed, isOriginAllowed } from './hostOrigin.ts';
 import { sendJson, sendJsonRpcError, sendText } from './httpResponses.ts';
+import type { KitMcpHandler } from './nodeAdapter.ts';
 import type { Logger } from './logger.ts';
 import type { KitMetrics } from './metrics.ts';
 import type { TokenBucketLimiter } from './rateLimit.ts';
@@ -22,7 +22,7 @@ export interface KitHttpDeps {
   serverName: string;
   logger: Logger;
   metrics: KitMetrics;
-  mcpHandler: NodeMcpRequestHandler;
+  mcpHandler: KitMcpHandler;
   authenticator: Authenticator | undefined;
   limiter: TokenBucketLimiter | undefined;
   /** Throws when a dependency is unusable. */
@@ -50,6 +50,8 @@ function headerValue(value: string | string[] | undefined): string | undefined {
 
 export function createKitHttpServer(deps: KitHttpDeps): KitHttpServer {
   const { config, logger, metrics } = deps;
+  // winston runs its formats even for filtered levels; skip the access log when it is off.
+  const accessLogEnabled = logger.isLevelEnabled('http');
   const prmPaths = new Set([WELL_KNOWN_PRM, `${WELL_KNOWN_PRM}${config.mcpPath}`]);
   let inFlight = 0;
   let draining = false;
@@ -145,9 +147,8 @@ export function createKitHttpServer(deps: KitHttpDeps): KitHttpServer {
         return sendJsonRpcError(res, 400, 'Parse error: the request body is not valid JSON.', {}, -32700);
       }
     }
-    if (authInfo !== undefined) (req as IncomingMessage & { auth?: unknown }).auth = authInfo;
     if (draining) res.setHeader('connection', 'close');
-    await runInRequestScope({ requestId, identity }, () => deps.mcpHandler(req as never, res as never, parsedBody));
+    await runInRequestScope({ requestId, identity }, () => deps.mcpHandler(req, res, parsedBody, authInfo));
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -162,7 +163,7 @@ export function createKitHttpServer(deps: KitHttpDeps): KitHttpServer {
       const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
       metrics.httpRequests.inc(labels);
       metrics.httpDuration.observe(labels, seconds);
-      if (route !== '/healthz' && route !== '/readyz' && route !== '/metrics') {
+      if (accessLogEnabled && route !== '/healthz' && route !== '/readyz' && route !== '/metrics') {
         logger.http('request', { requestId, method, path: route, status: res.statusCode, durationMs: Math.round(seconds * 1000) });
       }
     });

@@ -7,6 +7,9 @@ import { scrubText } from './logger.ts';
 function openClient(url: string, connectTimeoutMs: number) {
   return createClient({
     url,
+    // Fail commands at once while disconnected instead of queueing them until Redis returns:
+    // a tool call should get a clear error (or skip the cache), not hang until TOOL_TIMEOUT.
+    disableOfflineQueue: true,
     socket: {
       connectTimeout: connectTimeoutMs,
       reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 2000),

@@ -3,7 +3,6 @@
 // orderly shutdown. No process-level side effects: signals and exit codes belong to main.ts.
 import type { AddressInfo } from 'node:net';
 import type { Writable } from 'node:stream';
-import { toNodeHandler } from '@modelcontextprotocol/node';
 import { createMcpHandler } from '@modelcontextprotocol/server';
 import type { McpHttpHandler } from '@modelcontextprotocol/server';
 import type { Authenticator } from './auth.ts';
@@ -19,6 +18,7 @@ import type { KitMetrics } from './metrics.ts';
 import { createKitMetrics } from './metrics.ts';
 import type { ToolCallback } from './mcpServer.ts';
 import { McpServerPool, buildMcpServer } from './mcpServer.ts';
+import { createKitMcpHandler } from './nodeAdapter.ts';
 import { TokenBucketLimiter } from './rateLimit.ts';
 import type { RedisConnection } from './redis.ts';
 import { closeRedis, connectRedis } from './redis.ts';
@@ -137,10 +137,7 @@ export async function startHttpKit(catalog: CatalogServer, config: KitConfig, op
     serverName: catalog.name,
     logger,
     metrics,
-    mcpHandler: toNodeHandler(handler, {
-      maxRequestBodySize: config.maxBodyBytes,
-      onerror: (error) => logger.error('mcp adapter failure', { error: error.message }),
-    }),
+    mcpHandler: createKitMcpHandler(handler, (error) => logger.error('mcp adapter failure', { error: error.message })),
     authenticator: buildAuthenticator(config),
     limiter: config.rateLimit ? new TokenBucketLimiter(config.rateLimit) : undefined,
     checkReady: () => services.checkReady(),

@@ -2,6 +2,7 @@
 // (loopback, ephemeral port) and talk to it with the real MCP client over Streamable HTTP, in
 // either protocol era. Test-only module; nothing in production imports it.
 import type { Writable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { parseKitConfig } from './config.ts';
 import type { Logger } from './logger.ts';
@@ -31,16 +32,24 @@ export interface TestServerOptions {
   logger?: Logger;
 }
 
+/** Logs are discarded unless MCPFLEET_TEST_LOGS=1, which sends them to stderr for debugging. */
+function defaultTestLogStream(): Writable {
+  if (process.env.MCPFLEET_TEST_LOGS === '1') return process.stderr;
+  const sink = new PassThrough();
+  sink.resume();
+  return sink;
+}
+
 /**
  * Starts `server` on 127.0.0.1 with an ephemeral port. `env` holds kit variables (API_KEYS,
- * CACHE_TTL_SECONDS, ...) on top of test defaults; LOG_LEVEL defaults to "error" to keep test
- * output clean, and DRAIN_TIMEOUT to 5 seconds.
+ * CACHE_TTL_SECONDS, ...) on top of test defaults (LOG_LEVEL=error, DRAIN_TIMEOUT=5); logs are
+ * discarded unless `options.logStream` is given or MCPFLEET_TEST_LOGS=1.
  */
 export async function startTestServer(server: CatalogServer, env: Record<string, string> = {}, options: TestServerOptions = {}): Promise<TestServer> {
   const config = parseKitConfig({ LOG_LEVEL: 'error', DRAIN_TIMEOUT: '5', ...env, PORT: env.PORT ?? '0', HOST: env.HOST ?? '127.0.0.1' });
   const kit = await startHttpKit(server, config, {
     ...(options.logger && { logger: options.logger }),
-    ...(options.logStream && { logStream: options.logStream }),
+    logStream: options.logStream ?? defaultTestLogStream(),
     defaultMetrics: true,
   });
   return {

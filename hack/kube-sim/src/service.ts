@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { applyDefaults, formatInvalid, pruneWithUnknownFields, validate } from './algebra/schema.ts';
 import type { FieldError } from './algebra/fieldErrors.ts';
 import { PatchError, StrategicMergeUnsupportedError, jsonPatch, mergePatch, strategicMergePatch } from './algebra/patch.ts';
-import { formatConflicts, recordUpdate, serverSideApply } from './algebra/ssa.ts';
+import { ApplyError, conflictCauses, formatConflicts, recordUpdate, serverSideApply } from './algebra/ssa.ts';
 import type { FieldSelector, LabelSelector } from './algebra/selectors.ts';
 import { matchesFields, matchesLabels } from './algebra/selectors.ts';
 import type { KubeObject, ResourceInfo } from './types.ts';
@@ -189,7 +189,7 @@ export class ResourceService {
     if (info.tracksGeneration) admitted.metadata.generation = 1;
     admitted = this.onCreate(info, admitted);
     if (!managedFieldsDone) {
-      admitted = recordUpdate({ live: undefined, updated: admitted, manager: ctx.manager, operation: 'Update', now: kubeTime(this.now()) }) as KubeObject;
+      admitted = recordUpdate(this.updateInput(info, undefined, admitted, ctx.manager, undefined)) as KubeObject;
     }
     if (ctx.dryRun === true) return this.present(info, admitted);
     return this.present(info, this.store.put(resourceKeyOf(info), admitted));
@@ -301,11 +301,17 @@ export class ResourceService {
     };
     if (info.schema !== undefined) input.schema = info.schema;
     if (opts.subresource !== undefined) input.subresource = opts.subresource;
-    const { object, conflicts } = serverSideApply(input);
+    else if (info.subresources.includes('status')) input.resetFields = ['status'];
+    let outcome: ReturnType<typeof serverSideApply>;
+    try {
+      outcome = serverSideApply(input);
+    } catch (err) {
+      if (err instanceof ApplyError) throw new ApiError(422, 'Invalid', err.message);
+      throw err;
+    }
+    const { object, conflicts } = outcome;
     if (conflicts.length > 0 && opts.force !== true) {
-      throw new ApiError(409, 'Conflict', formatConflicts(conflicts), {
-        causes: conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with "${c.manager}"`, field: c.field })),
-      });
+      throw new ApiError(409, 'Conflict', formatConflicts(conflicts), { causes: conflictCauses(conflicts) });
     }
     const result = object as KubeObject;
     if (live === undefined) return this.create(info, namespace, result, ctx, true);
@@ -577,9 +583,10 @@ export class ResourceService {
   commitUpdate(info: ResourceInfo, old: KubeObject, candidate: KubeObject, ctx: WriteContext, subresource: string | undefined, operation: 'Update' | 'Apply'): KubeObject {
     let next = structuredClone(candidate);
     const meta = next.metadata;
-    for (const field of ['uid', 'creationTimestamp', 'namespace', 'name', 'deletionTimestamp', 'deletionGracePeriodSeconds'] as const) {
-      if (old.metadata[field] === undefined) delete meta[field];
-      else meta[field] = old.metadata[field];
+    for (const field of ['uid', 'creationTimestamp', 'namespace', 'name', 'deletionTimestamp', 'deletionGracePeriodSeconds']) {
+      const kept: unknown = old.metadata[field];
+      if (kept === undefined) delete meta[field];
+      else meta[field] = kept;
     }
     meta.resourceVersion = old.metadata.resourceVersion;
     if (old.metadata.deletionTimestamp !== undefined) {
@@ -606,11 +613,7 @@ export class ResourceService {
     if (typeKeyOf(info) === 'apiextensions.k8s.io/v1/CustomResourceDefinition' && subresource === undefined) {
       next = crdAdmission.onWrite(this.registry, next, this.now());
     }
-    if (operation === 'Update') {
-      const input: Parameters<typeof recordUpdate>[0] = { live: old, updated: next, manager: ctx.manager, operation: 'Update', now: kubeTime(this.now()) };
-      if (subresource !== undefined) input.subresource = subresource;
-      next = recordUpdate(input) as KubeObject;
-    }
+    if (operation === 'Update') next = recordUpdate(this.updateInput(info, old, next, ctx.manager, subresource)) as KubeObject;
     if (this.isNoop(old, next)) return old;
     const finalizersLeft = (next.metadata.finalizers ?? []).length > 0;
     if (ctx.dryRun === true) return this.present(info, next);
@@ -619,6 +622,15 @@ export class ResourceService {
       return this.present(info, removed ?? next);
     }
     return this.present(info, this.store.put(resourceKeyOf(info), next));
+  }
+
+  private updateInput(info: ResourceInfo, live: KubeObject | undefined, updated: KubeObject, manager: string, subresource: string | undefined): Parameters<typeof recordUpdate>[0] {
+    const input: Parameters<typeof recordUpdate>[0] = { live, updated, manager, operation: 'Update', now: kubeTime(this.now()), typeKey: typeKeyOf(info) };
+    if (info.schema !== undefined) input.schema = info.schema;
+    // The scale subresource writes the main object's replicas; its ownership is the main resource's.
+    if (subresource !== undefined && subresource !== 'scale' && subresource !== 'finalize') input.subresource = subresource;
+    else if (info.subresources.includes('status')) input.resetFields = ['status'];
+    return input;
   }
 
   private namespaceBlocked(info: ResourceInfo, obj: KubeObject): boolean {

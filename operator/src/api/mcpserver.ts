@@ -198,7 +198,7 @@ const authSchema = z
       .strictObject({
         issuer: z.url({ message: 'must be the issuer URL' }).describe('Token issuer (iss).'),
         audience: z.string().min(1).describe('Expected audience (aud), usually the server URL.'),
-        jwksUri: z.url({ message: 'must be the JWKS URL' }).optional().describe('JWKS URL; default from the issuer metadata.'),
+        jwksUri: z.url({ message: 'must be the JWKS URL' }).describe('JWKS URL of the authorization server (its signing keys).'),
         requiredScopes: z.array(z.string().min(1)).optional().describe('Scopes every token must carry.'),
       })
       .optional()

@@ -39,9 +39,9 @@ export function explainNeedsApply(desired: KubeObject, live: KubeObject | undefi
   const entry = findApplyEntry(live.metadata?.managedFields, manager, desired.apiVersion, subresource);
   if (!entry) return `no managedFields Apply entry for manager ${manager}${subresource ? ` (subresource ${subresource})` : ''}`;
   const owned = entry.fieldsV1 ?? {};
-  const missing = firstUnowned(comparable, owned, '');
+  const missing = firstUnowned(comparable, live, owned, '');
   if (missing !== undefined) return `field not owned by ${manager}: ${missing}`;
-  const extra = firstExtraOwned(owned, comparable, '');
+  const extra = firstExtraOwned(owned, comparable, live, '');
   if (extra !== undefined) return `${manager} owns a field no longer desired: ${extra}`;
   return undefined;
 }
@@ -109,34 +109,45 @@ function isOwnedWhole(node: FieldsV1): boolean {
   return Object.keys(node).every((k) => k === '.');
 }
 
-/** Finds the FieldsV1 child that tracks list element `element` at `index`. */
-function elementNode(node: FieldsV1, element: unknown, index: number): FieldsV1 | undefined {
+/**
+ * Whether FieldsV1 list-element key `key` denotes `liveElement` at `index`. Matched against the
+ * LIVE element because key fields may be server-defaulted: a container port applied without a
+ * protocol is recorded as k:{"containerPort":8080,"protocol":"TCP"}.
+ */
+function keyMatches(key: string, liveElement: unknown, index: number): boolean {
+  if (key.startsWith('k:')) {
+    const keyFields = parseJson(key.slice(2));
+    return isPlainObject(keyFields) && isPlainObject(liveElement) && Object.entries(keyFields).every(([k, v]) => deepEqual(liveElement[k], v));
+  }
+  if (key.startsWith('v:')) return deepEqual(parseJson(key.slice(2)), liveElement);
+  return key === `i:${index}`;
+}
+
+function elementNode(node: FieldsV1, liveElement: unknown, index: number): FieldsV1 | undefined {
   for (const [key, child] of Object.entries(node)) {
-    if (key.startsWith('k:')) {
-      const keyFields = parseJson(key.slice(2));
-      if (isPlainObject(keyFields) && isPlainObject(element) && Object.entries(keyFields).every(([k, v]) => deepEqual(element[k], v))) return child;
-    } else if (key.startsWith('v:')) {
-      if (deepEqual(parseJson(key.slice(2)), element)) return child;
-    } else if (key === `i:${index}`) {
-      return child;
-    }
+    if (keyMatches(key, liveElement, index)) return child;
   }
   return undefined;
 }
 
-/** Path of the first desired field the manager does not own; undefined when all are owned. */
-function firstUnowned(desired: unknown, node: FieldsV1, path: string): string | undefined {
+/**
+ * Path of the first desired field the manager does not own; undefined when all are owned.
+ * Runs after firstDifference found desired ⊆ live, so desired arrays and live arrays align.
+ */
+function firstUnowned(desired: unknown, live: unknown, node: FieldsV1, path: string): string | undefined {
   if (isOwnedWhole(node)) return undefined;
   if (Array.isArray(desired)) {
+    const liveList = Array.isArray(live) ? live : [];
     for (let i = 0; i < desired.length; i++) {
-      const child = elementNode(node, desired[i], i);
+      const child = elementNode(node, liveList[i], i);
       if (!child) return `${path}[${i}]`;
-      const d = firstUnowned(desired[i], child, `${path}[${i}]`);
+      const d = firstUnowned(desired[i], liveList[i], child, `${path}[${i}]`);
       if (d !== undefined) return d;
     }
     return undefined;
   }
   if (isPlainObject(desired)) {
+    const liveMap = isPlainObject(live) ? live : {};
     for (const [key, value] of Object.entries(desired)) {
       if (value === undefined) continue;
       const child = node[`f:${key}`];
@@ -144,7 +155,7 @@ function firstUnowned(desired: unknown, node: FieldsV1, path: string): string | 
         if (isEmptyContainer(value)) continue;
         return `${path}.${key}`;
       }
-      const d = firstUnowned(value, child, `${path}.${key}`);
+      const d = firstUnowned(value, liveMap[key], child, `${path}.${key}`);
       if (d !== undefined) return d;
     }
   }
@@ -152,19 +163,19 @@ function firstUnowned(desired: unknown, node: FieldsV1, path: string): string | 
 }
 
 /** Path of the first owned field that desired no longer sets; undefined when none. */
-function firstExtraOwned(node: FieldsV1, desired: unknown, path: string): string | undefined {
+function firstExtraOwned(node: FieldsV1, desired: unknown, live: unknown, path: string): string | undefined {
   for (const [key, child] of Object.entries(node)) {
     if (key === '.') continue;
     if (key.startsWith('f:')) {
       const field = key.slice(2);
       const value = isPlainObject(desired) ? desired[field] : undefined;
       if (value === undefined) return `${path}.${field}`;
-      const d = firstExtraOwned(child, value, `${path}.${field}`);
+      const d = firstExtraOwned(child, value, isPlainObject(live) ? live[field] : undefined, `${path}.${field}`);
       if (d !== undefined) return d;
-    } else if (Array.isArray(desired)) {
-      const index = desired.findIndex((el, i) => elementNode({ [key]: child }, el, i) !== undefined);
-      if (index < 0) return `${path}[${key}]`;
-      const d = firstExtraOwned(child, desired[index], `${path}[${index}]`);
+    } else if (Array.isArray(desired) && Array.isArray(live)) {
+      const index = live.findIndex((el, i) => keyMatches(key, el, i));
+      if (index < 0 || index >= desired.length) return `${path}[${key}]`;
+      const d = firstExtraOwned(child, desired[index], live[index], `${path}[${index}]`);
       if (d !== undefined) return d;
     } else {
       return `${path}[${key}]`;

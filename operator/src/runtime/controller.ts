@@ -94,19 +94,28 @@ export class Controller {
       queue.forget(key);
       const requeueAfterMs = outcome?.requeueAfterMs;
       if (requeueAfterMs !== undefined && requeueAfterMs >= 0) {
-        queue.addAfter(key, requeueAfterMs);
+        // At least 1 ms: a timer, never a synchronous re-add, so a reconciler that always asks
+        // for an immediate requeue cannot starve the event loop.
+        queue.addAfter(key, Math.max(1, requeueAfterMs));
         result = 'requeue';
       } else {
         result = 'success';
       }
       logger.debug('reconciled', { result, requeueAfterMs, durationMs: Math.round(performance.now() - started) });
     } catch (err) {
-      if (err instanceof NotLeaderError || signal.aborted) {
-        // Leadership went away mid-reconcile: not a failure of the object. Keep the key so the
-        // next leader term (ours or after a restart) handles it, without growing its backoff.
+      if (signal.aborted) {
+        // The controller is stopping (lease lost, shutdown): not a failure of the object. Keep
+        // the key for the next leader term; the worker exits, so this cannot spin.
         result = 'not_leader';
         queue.add(key);
-        logger.info('reconcile interrupted: not leader / stopping', { error: errorMessage(err) });
+        logger.info('reconcile interrupted: controller stopping', { error: errorMessage(err) });
+      } else if (err instanceof NotLeaderError) {
+        // A write was refused but the workers are still running (the lease was lost and the
+        // stop is on its way). Not counted as an error, but delayed with backoff: re-adding at
+        // once would spin on a key that cannot make progress.
+        result = 'not_leader';
+        queue.addRateLimited(key);
+        logger.info('reconcile interrupted: not leader', { error: errorMessage(err) });
       } else {
         result = 'error';
         metrics?.reconcileErrors.inc({ controller: this.name });

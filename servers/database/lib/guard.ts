@@ -39,7 +39,7 @@ export interface Denial {
 }
 
 export interface Guard {
-  /** The most recent refusal, cleared by reset() before each statement is compiled. */
+  /** The first refusal while compiling the current statement, cleared by reset() before each statement is compiled. */
   lastDenial(): Denial | undefined;
   reset(): void;
 }
@@ -58,7 +58,7 @@ export function installReadOnlyGuard(db: DatabaseSync): Guard {
   db.setAuthorizer((action, arg1, arg2) => {
     const verdict = judge(action, arg1, arg2);
     if (verdict === undefined) return constants.SQLITE_OK;
-    denial = verdict;
+    denial ??= verdict;
     return constants.SQLITE_DENY;
   });
 
@@ -69,6 +69,8 @@ export function installReadOnlyGuard(db: DatabaseSync): Guard {
     },
   };
 }
+
+const SCHEMA_TABLES = new Set(['sqlite_master', 'sqlite_temp_master', 'sqlite_schema', 'sqlite_temp_schema']);
 
 /** undefined = allowed; otherwise what was refused. */
 function judge(action: number, arg1: string | null, arg2: string | null): Denial | undefined {
@@ -88,12 +90,22 @@ function judge(action: number, arg1: string | null, arg2: string | null): Denial
       return { action: 'PRAGMA', what, kind: 'write' };
     }
     case constants.SQLITE_ATTACH:
+      // VACUUM attaches an unnamed temporary database while it rewrites the file.
+      if (arg1 === '') return { action: 'VACUUM', what: 'VACUUM (or ATTACH of a temporary database)', kind: 'write' };
+      return { action: 'ATTACH', what: 'ATTACH DATABASE', kind: 'attach' };
     case constants.SQLITE_DETACH:
       return { action: ACTION_NAMES.get(action) ?? 'ATTACH', what: `${ACTION_NAMES.get(action)} DATABASE`, kind: 'attach' };
     case constants.SQLITE_INSERT:
     case constants.SQLITE_UPDATE:
     case constants.SQLITE_DELETE:
+      // DDL is compiled as a write to the schema table, and SQLite stops at the first refusal,
+      // so CREATE/DROP/ALTER surface here rather than as their own action codes.
+      if (arg1 !== null && SCHEMA_TABLES.has(arg1.toLowerCase())) {
+        return { action: 'SCHEMA', what: 'changing the schema (CREATE, DROP, ALTER)', kind: 'write' };
+      }
       return { action: ACTION_NAMES.get(action) ?? 'WRITE', what: `${ACTION_NAMES.get(action)} on table "${arg1 ?? '?'}"`, kind: 'write' };
+    case constants.SQLITE_ALTER_TABLE:
+      return { action: 'ALTER TABLE', what: `ALTER TABLE "${arg2 ?? '?'}"`, kind: 'write' };
     case constants.SQLITE_TRANSACTION:
     case constants.SQLITE_SAVEPOINT:
       return { action: ACTION_NAMES.get(action) ?? 'TRANSACTION', what: 'transaction control (each query runs on its own)', kind: 'other' };

@@ -9,7 +9,7 @@ export interface FixtureCounters {
 }
 
 /** A small server: a read-only lookup (cacheable), a mutating counter, a failing and a slow tool. */
-export function fixtureServer(counters: FixtureCounters = { lookups: 0, increments: 0 }, options: { slowMs?: number; ready?: () => Promise<void> } = {}): CatalogServer {
+export function fixtureServer(counters: FixtureCounters = { lookups: 0, increments: 0 }, options: { slowMs?: number; ready?: () => Promise<void>; onSlowStart?: () => void } = {}): CatalogServer {
   return {
     name: 'fixture',
     version: '1.0.0',
@@ -50,6 +50,7 @@ export function fixtureServer(counters: FixtureCounters = { lookups: 0, incremen
         annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
         async handler({ ms }, { signal }) {
           const wait = ms ?? options.slowMs ?? 1000;
+          options.onSlowStart?.();
           await new Promise<void>((resolve, reject) => {
             const timer = setTimeout(resolve, wait);
             signal.addEventListener('abort', () => {

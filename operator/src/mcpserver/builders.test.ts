@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { Service } from 'kubernetes-models/v1/Service';
+import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
+import { validateMcpServer } from '../api/validation.ts';
+import type { McpServer } from '../api/mcpserver.ts';
+import type { BuildContext } from './context.ts';
+import { buildDeployment } from './deployment.ts';
+import { referencedObjects } from './references.ts';
+import { resolveRuntime } from './runtime.ts';
+import { buildService } from './service.ts';
+import { buildServiceAccount } from './serviceaccount.ts';
+import { inClusterUrl } from './urls.ts';
+
+const ctx: BuildContext = { serversImage: { repository: 'ghcr.io/mcpfleet/servers', tag: '0.1.0' }, clusterDomain: 'cluster.local', referencedVersions: {} };
+
+function server(spec: Record<string, unknown>, meta: Record<string, unknown> = {}): McpServer {
+  const result = validateMcpServer({ apiVersion: 'mcpfleet.dev/v1alpha1', kind: 'McpServer', metadata: { name: 'wx', namespace: 'team-a', uid: 'uid-1', generation: 1, ...meta }, spec });
+  if (!result.ok) throw new Error(result.problems.join('\n'));
+  return result.value;
+}
+
+describe('McpServer child builders', () => {
+  it('renders a Deployment that validates against the upstream schema and meets PSS restricted', () => {
+    const d = buildDeployment(server({ catalog: 'weather', replicas: 2, config: { units: 'imperial', openWeatherApiKeySecretRef: { name: 'ow', key: 'api-key' } } }), ctx);
+    new Deployment(d as never).validate();
+    assert.equal(d.spec!.replicas, 2);
+    const pod = d.spec!.template.spec!;
+    const c = pod.containers[0]!;
+    assert.equal(c.image, 'ghcr.io/mcpfleet/servers:0.1.0');
+    assert.deepEqual(c.args, ['weather']);
+    assert.equal(pod.securityContext!.runAsNonRoot, true);
+    assert.equal(pod.securityContext!.seccompProfile!.type, 'RuntimeDefault');
+    assert.equal(c.securityContext!.allowPrivilegeEscalation, false);
+    assert.equal(c.securityContext!.readOnlyRootFilesystem, true);
+    assert.deepEqual(c.securityContext!.capabilities, { drop: ['ALL'] });
+    assert.ok(c.volumeMounts!.some((m) => m.mountPath === '/tmp'), '/tmp is writable through an emptyDir');
+    assert.equal(c.livenessProbe!.httpGet!.path, '/healthz');
+    assert.equal(c.readinessProbe!.httpGet!.path, '/readyz');
+    assert.deepEqual(c.resources, { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } });
+    const env = Object.fromEntries(c.env!.map((e) => [e.name, e.value ?? e.valueFrom]));
+    assert.equal(env.WEATHER_UNITS, 'imperial');
+    assert.deepEqual(env.OPENWEATHER_API_KEY, { secretKeyRef: { name: 'ow', key: 'api-key' } });
+    assert.equal(env.PORT, '8080');
+    assert.match(String(env.ALLOWED_HOSTS), /(^|,)wx\.team-a\.svc\.cluster\.local(,|$)/);
+    assert.equal(d.metadata!.ownerReferences![0]!.controller, true);
+    assert.equal(d.metadata!.labels!['app.kubernetes.io/managed-by'], 'mcpfleet-operator');
+    assert.equal(d.metadata!.labels!['app.kubernetes.io/instance'], 'wx');
+  });
+
+  it('is deterministic and changes the config hash only when the pods would change', () => {
+    const base = server({ catalog: 'utility' });
+    const hash = (s: McpServer, c: BuildContext = ctx) => buildDeployment(s, c).spec!.template.metadata!.annotations!['mcpfleet.dev/config-hash'];
+    assert.equal(hash(base), hash(server({ catalog: 'utility' })));
+    assert.equal(hash(base), hash(server({ catalog: 'utility' }, { labels: { team: 'x' }, generation: 7 })), 'labels on the McpServer do not roll pods');
+    assert.equal(hash(base), hash(server({ catalog: 'utility', replicas: 5 })), 'scaling does not roll pods');
+    assert.notEqual(hash(base), hash(server({ catalog: 'utility', env: [{ name: 'A', value: '1' }] })));
+    assert.notEqual(hash(base), hash(base, { ...ctx, referencedVersions: { 'secret/x': '42' } }), 'a referenced Secret version rolls pods');
+  });
+
+  it('leaves spec.replicas to the autoscaler when one is set', () => {
+    const d = buildDeployment(server({ catalog: 'utility', replicas: 3, autoscaling: { hpa: { maxReplicas: 5 } } }), ctx);
+    assert.equal('replicas' in d.spec!, false);
+  });
+
+  it('runs any MCP image with its command, args, port and path', () => {
+    const s = server({ image: 'ghcr.io/acme/tools:1.2.3', command: ['node'], args: ['server.js'], transport: { port: 3000, path: '/rpc' } });
+    const d = buildDeployment(s, ctx);
+    const c = d.spec!.template.spec!.containers[0]!;
+    assert.equal(c.image, 'ghcr.io/acme/tools:1.2.3');
+    assert.deepEqual(c.command, ['node']);
+    assert.deepEqual(c.args, ['server.js']);
+    assert.equal(c.ports![0]!.containerPort, 3000);
+    assert.equal(c.livenessProbe, undefined, 'no kit health endpoints on arbitrary images');
+    assert.deepEqual(c.readinessProbe!.tcpSocket, { port: 'mcp' });
+    assert.equal(inClusterUrl(s, ctx), 'http://wx.team-a.svc.cluster.local/rpc');
+  });
+
+  it('renders the Service and ServiceAccount', () => {
+    const s = server({ catalog: 'utility', expose: { service: { type: 'ClusterIP', port: 8080, annotations: { a: 'b' } } } });
+    const svc = buildService(s);
+    new Service(svc as never).validate();
+    assert.deepEqual(svc.spec!.selector, { 'app.kubernetes.io/instance': 'wx', 'app.kubernetes.io/component': 'mcp-server' });
+    assert.equal(svc.spec!.ports![0]!.port, 8080);
+    assert.equal(svc.spec!.ports![0]!.targetPort, 'mcp');
+    assert.equal(svc.metadata!.annotations!.a, 'b');
+    const sa = buildServiceAccount(s)!;
+    new ServiceAccount(sa as never).validate();
+    assert.equal(buildServiceAccount(server({ catalog: 'utility', identity: { serviceAccountName: 'mine' } })), undefined);
+    assert.equal(buildDeployment(server({ catalog: 'utility', identity: { serviceAccountName: 'mine' } }), ctx).spec!.template.spec!.serviceAccountName, 'mine');
+  });
+
+  it('mounts API keys from the Secret and lists every referenced object', () => {
+    const s = server({
+      catalog: 'utility',
+      auth: { apiKeySecretRef: { name: 'keys', key: 'k' } },
+      envFrom: [{ configMapRef: { name: 'cm' } }],
+      env: [{ name: 'X', valueFrom: { secretKeyRef: { name: 'opt', key: 'x', optional: true } } }],
+    });
+    const runtime = resolveRuntime(s, ctx);
+    assert.ok(runtime.env.some((e) => e.name === 'API_KEYS_FILE' && e.value === '/etc/mcpfleet/api-keys/keys'));
+    const d = buildDeployment(s, ctx);
+    assert.ok(d.spec!.template.spec!.volumes!.some((v) => v.secret?.secretName === 'keys'));
+    assert.deepEqual(
+      referencedObjects(s, runtime).map((r) => `${r.kind}/${r.name}${r.optional ? '?' : ''}`),
+      ['ConfigMap/cm', 'Secret/keys', 'Secret/opt?'],
+    );
+  });
+
+  it('lets spec.env override what the operator generates, keeping one entry per name', () => {
+    const d = buildDeployment(server({ catalog: 'weather', env: [{ name: 'HTTP_TIMEOUT', value: '9' }], config: { httpTimeoutSeconds: 3 } }), ctx);
+    const timeouts = d.spec!.template.spec!.containers[0]!.env!.filter((e) => e.name === 'HTTP_TIMEOUT');
+    assert.deepEqual(timeouts, [{ name: 'HTTP_TIMEOUT', value: '9' }]);
+  });
+});

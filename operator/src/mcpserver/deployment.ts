@@ -1,0 +1,128 @@
+// The Deployment that runs the server pods. Pods meet the Pod Security Standard "restricted"
+// profile; the pod template carries a hash of its own rendered form and of the versions of the
+// Secrets/ConfigMaps it references, so a change there (and only there) rolls the pods.
+import type { V1Container, V1Deployment, V1PodSpec, V1PodTemplateSpec, V1Probe, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
+import { ANNOTATIONS, HEALTH_PATHS } from '../api/constants.ts';
+import type { McpServer } from '../api/mcpserver.ts';
+import type { BuildContext } from './context.ts';
+import { configHash } from './hash.ts';
+import { childLabels, childMetadata, selectorLabels } from './labels.ts';
+import { resolveRuntime, type ServerRuntime } from './runtime.ts';
+import { MCP_PORT_NAME } from './service.ts';
+import { serviceAccountName } from './serviceaccount.ts';
+
+export const CONTAINER_NAME = 'server';
+/** Non-root user of the servers image (Dockerfile.server). */
+const SERVERS_IMAGE_UID = 65532;
+
+export const DEFAULT_RESOURCES = {
+  requests: { cpu: '50m', memory: '64Mi' },
+  limits: { memory: '256Mi' },
+} as const;
+
+function kitProbe(path: string, overrides: Partial<V1Probe>): V1Probe {
+  return { httpGet: { path, port: MCP_PORT_NAME }, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3, ...overrides };
+}
+
+function probes(server: McpServer, runtime: ServerRuntime): Pick<V1Container, 'livenessProbe' | 'readinessProbe' | 'startupProbe'> {
+  const user = server.spec.probes;
+  const liveness = user?.liveness ?? (runtime.kitHealth ? kitProbe(HEALTH_PATHS.liveness, { initialDelaySeconds: 2 }) : undefined);
+  const readiness = user?.readiness ?? (runtime.kitHealth ? kitProbe(HEALTH_PATHS.readiness, { periodSeconds: 5 }) : { tcpSocket: { port: MCP_PORT_NAME }, periodSeconds: 5 });
+  return {
+    ...(liveness ? { livenessProbe: liveness } : {}),
+    ...(readiness ? { readinessProbe: readiness } : {}),
+    ...(user?.startup ? { startupProbe: user.startup } : {}),
+  };
+}
+
+function volumes(server: McpServer, runtime: ServerRuntime): { volumes: V1Volume[]; mounts: V1VolumeMount[] } {
+  const vols: V1Volume[] = [{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }];
+  const mounts: V1VolumeMount[] = [{ name: 'tmp', mountPath: '/tmp' }];
+  for (const file of runtime.secretFiles) {
+    vols.push({ name: file.volumeName, secret: { secretName: file.secretName, items: [{ key: file.key, path: file.fileName }], defaultMode: 0o440 } });
+    mounts.push({ name: file.volumeName, mountPath: file.mountPath, readOnly: true });
+  }
+  vols.push(...(server.spec.volumes ?? []));
+  mounts.push(...(server.spec.volumeMounts ?? []));
+  return { volumes: vols, mounts };
+}
+
+function podSpec(server: McpServer, runtime: ServerRuntime): V1PodSpec {
+  const pod = server.spec.pod;
+  const { volumes: vols, mounts } = volumes(server, runtime);
+  const container: V1Container = {
+    name: CONTAINER_NAME,
+    image: runtime.image,
+    ...(runtime.imagePullPolicy ? { imagePullPolicy: runtime.imagePullPolicy } : {}),
+    ...(runtime.command ? { command: runtime.command } : {}),
+    ...(runtime.args ? { args: runtime.args } : {}),
+    ports: [{ name: MCP_PORT_NAME, containerPort: runtime.port, protocol: 'TCP' }],
+    ...(runtime.env.length > 0 ? { env: runtime.env } : {}),
+    ...(server.spec.envFrom ? { envFrom: server.spec.envFrom } : {}),
+    resources: server.spec.resources ?? structuredClone(DEFAULT_RESOURCES),
+    ...probes(server, runtime),
+    volumeMounts: mounts,
+    securityContext: {
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
+    },
+  };
+  return {
+    serviceAccountName: serviceAccountName(server),
+    automountServiceAccountToken: false,
+    // Longer than the kit's 25 s drain so in-flight tool calls finish.
+    terminationGracePeriodSeconds: 30,
+    securityContext: {
+      runAsNonRoot: true,
+      ...(runtime.kitHealth ? { runAsUser: SERVERS_IMAGE_UID, runAsGroup: SERVERS_IMAGE_UID, fsGroup: SERVERS_IMAGE_UID } : {}),
+      seccompProfile: { type: 'RuntimeDefault' },
+      ...(pod?.securityContext ?? {}),
+    },
+    containers: [container],
+    volumes: vols,
+    ...(pod?.nodeSelector ? { nodeSelector: pod.nodeSelector } : {}),
+    ...(pod?.tolerations ? { tolerations: pod.tolerations } : {}),
+    ...(pod?.affinity ? { affinity: pod.affinity } : {}),
+    ...(pod?.topologySpreadConstraints ? { topologySpreadConstraints: pod.topologySpreadConstraints } : {}),
+    ...(pod?.imagePullSecrets ? { imagePullSecrets: pod.imagePullSecrets } : {}),
+    ...(pod?.priorityClassName ? { priorityClassName: pod.priorityClassName } : {}),
+  };
+}
+
+/** Whether an autoscaler owns the replica count (then the operator never writes spec.replicas). */
+export function autoscalerOwnsReplicas(server: McpServer): boolean {
+  return server.spec.autoscaling?.hpa !== undefined || server.spec.autoscaling?.keda !== undefined;
+}
+
+export function buildPodTemplate(server: McpServer, ctx: BuildContext): V1PodTemplateSpec {
+  const runtime = resolveRuntime(server, ctx);
+  const pod = server.spec.pod;
+  const template: V1PodTemplateSpec = {
+    metadata: {
+      labels: { ...(pod?.labels ?? {}), ...childLabels(server) },
+      ...(pod?.annotations ? { annotations: { ...pod.annotations } } : {}),
+    },
+    spec: podSpec(server, runtime),
+  };
+  const hash = configHash(template, ctx.referencedVersions);
+  template.metadata!.annotations = { ...(template.metadata!.annotations ?? {}), [ANNOTATIONS.configHash]: hash };
+  return template;
+}
+
+export function buildDeployment(server: McpServer, ctx: BuildContext): V1Deployment {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: childMetadata(server),
+    spec: {
+      ...(autoscalerOwnsReplicas(server) ? {} : { replicas: server.spec.replicas }),
+      selector: { matchLabels: selectorLabels(server) },
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: '25%' } },
+      revisionHistoryLimit: 5,
+      template: buildPodTemplate(server, ctx),
+    },
+  };
+}

@@ -1,0 +1,154 @@
+// reconcile(key): read the McpServer → validate → build the desired children → apply what
+// differs (server-side apply, one field manager) → prune children no longer wanted → verify the
+// MCP endpoint in the background → write status only when it changed. It never looks at the
+// event that enqueued the key (DESIGN §4.1); an invalid spec is a False condition, not an error.
+import type { V1Deployment } from '@kubernetes/client-node';
+import { CONDITION_TYPES, FIELD_MANAGER, REASONS } from '../api/constants.ts';
+import type { McpServer, McpServerStatus } from '../api/mcpserver.ts';
+import { validateMcpServer } from '../api/validation.ts';
+import type { Applier } from '../kube/apply.ts';
+import type { KubeClient } from '../kube/client.ts';
+import { parseKey } from '../kube/keys.ts';
+import { deepEqual } from '../kube/needs-apply.ts';
+import type { KubeObject } from '../kube/types.ts';
+import type { ReconcileContext, ReconcileOutcome } from '../runtime/controller.ts';
+import { desiredChildren, kindKey, OWNED_KINDS } from './children.ts';
+import { flippedConditions } from './conditions.ts';
+import type { BuildContext } from './context.ts';
+import { autoscalerOwnsReplicas } from './deployment.ts';
+import type { EventRecorder } from './events.ts';
+import { selectorString } from './labels.ts';
+import { referencedObjects, referenceKey } from './references.ts';
+import { resolveRuntime } from './runtime.ts';
+import { computeStatus } from './status.ts';
+import { inClusterUrl } from './urls.ts';
+import type { Verifier } from './verifier.ts';
+
+/** Read access to the informer caches. */
+export interface ReconcilerCache {
+  mcpServer(namespace: string, name: string): KubeObject | undefined;
+  child(apiVersion: string, kind: string, namespace: string, name: string): KubeObject | undefined;
+  /** Children of one kind whose controller ownerReference points at `ownerUid`. */
+  ownedBy(apiVersion: string, kind: string, namespace: string, ownerUid: string): KubeObject[];
+}
+
+export interface ReconcilerDeps {
+  client: KubeClient;
+  applier: Applier;
+  /** A second manager that holds spec.replicas while ownership passes to an autoscaler. */
+  handoffApplier: Applier;
+  cache: ReconcilerCache;
+  verifier: Verifier;
+  events: EventRecorder;
+  settings: Omit<BuildContext, 'referencedVersions'>;
+  now?: () => Date;
+  /** Called with every McpServer's Ready status after its reconcile (metrics gauge). */
+  onReadyState?: (key: string, ready: 'True' | 'False' | 'Unknown' | undefined) => void;
+}
+
+export const HANDOFF_FIELD_MANAGER = `${FIELD_MANAGER}-replicas-handoff`;
+
+export class McpServerReconciler {
+  private readonly deps: ReconcilerDeps;
+  constructor(deps: ReconcilerDeps) {
+    this.deps = deps;
+  }
+
+  async reconcile(key: string, ctx: ReconcileContext): Promise<ReconcileOutcome> {
+    const { namespace, name } = parseKey(key);
+    if (!namespace) throw new Error(`McpServer key ${key} has no namespace`);
+    const raw = this.deps.cache.mcpServer(namespace, name);
+    if (!raw) {
+      // Deleted: the garbage collector removes the children through their ownerReferences.
+      this.deps.verifier.forget(key);
+      this.deps.onReadyState?.(key, undefined);
+      return;
+    }
+    if (raw.metadata?.deletionTimestamp) return;
+    const generation = raw.metadata?.generation ?? 0;
+    const previous = raw.status as McpServerStatus | undefined;
+    const now = (this.deps.now ?? (() => new Date()))().toISOString();
+
+    const validation = validateMcpServer(raw);
+    if (!validation.ok) {
+      const message = validation.problems.join('; ');
+      ctx.logger.info('invalid McpServer spec', { problems: validation.problems });
+      const reason = validation.problems.some((p) => p.startsWith('spec.config')) ? REASONS.invalidConfig : REASONS.invalidSpec;
+      const status = computeStatus(previous, { generation, invalid: { reason, message }, missingReferences: [] }, now);
+      await this.writeStatus(raw, previous, status);
+      return;
+    }
+    const server = validation.value;
+
+    // Referenced Secrets/ConfigMaps: their versions roll the pods; missing ones are reported.
+    const runtimePreview = resolveRuntime(server, { ...this.deps.settings, referencedVersions: {} });
+    const referencedVersions: Record<string, string> = {};
+    const missing: string[] = [];
+    for (const ref of referencedObjects(server, runtimePreview)) {
+      const path = `/api/v1/namespaces/${namespace}/${ref.kind === 'Secret' ? 'secrets' : 'configmaps'}/${ref.name}`;
+      const live = await this.deps.client.get(path, ctx.signal);
+      referencedVersions[referenceKey(ref)] = live?.metadata?.resourceVersion ?? '';
+      if (!live && !ref.optional) missing.push(`${ref.kind} ${ref.name}`);
+    }
+    const buildContext: BuildContext = { ...this.deps.settings, referencedVersions };
+
+    const desired = desiredChildren(server, buildContext);
+    const applied = new Map<string, KubeObject>();
+    for (const child of desired) {
+      ctx.signal.throwIfAborted();
+      const live = this.deps.cache.child(child.apiVersion!, child.kind!, namespace, child.metadata!.name!);
+      if (child.kind === 'Deployment' && live && autoscalerOwnsReplicas(server)) await this.handOffReplicas(live, ctx);
+      const result = await this.deps.applier.applyIfNeeded(child, live);
+      if (result.changed) ctx.logger.info('applied child', { kind: child.kind, child: child.metadata!.name });
+      applied.set(kindKey(child.apiVersion!, child.kind!), result.object);
+    }
+    await this.prune(server, desired, ctx);
+
+    const url = inClusterUrl(server, this.deps.settings);
+    const deployment = applied.get(kindKey('apps/v1', 'Deployment')) as V1Deployment | undefined;
+    const status0 = computeStatus(previous, { generation, deployment, missingReferences: missing, url, selector: selectorString(server), verification: this.deps.verifier.result(key) }, now);
+    let requeueAfterMs: number | undefined;
+    if (status0.conditions?.find((c) => c.type === CONDITION_TYPES.available)?.status === 'True') {
+      requeueAfterMs = this.deps.verifier.request(key, server, url);
+    }
+    const status = computeStatus(previous, { generation, deployment, missingReferences: missing, url, selector: selectorString(server), verification: this.deps.verifier.result(key) }, now);
+    await this.writeStatus(raw, previous, status);
+    this.deps.onReadyState?.(key, status.conditions?.find((c) => c.type === CONDITION_TYPES.ready)?.status);
+    return requeueAfterMs !== undefined ? { requeueAfterMs } : undefined;
+  }
+
+  /**
+   * Before the operator stops applying spec.replicas, a second field manager takes the field
+   * over at its live value; without it, dropping the field would reset the Deployment to one
+   * replica until the autoscaler noticed.
+   */
+  private async handOffReplicas(live: KubeObject, ctx: ReconcileContext): Promise<void> {
+    const ours = live.metadata?.managedFields?.find((m) => m.manager === FIELD_MANAGER && m.operation === 'Apply' && !m.subresource);
+    const ownsReplicas = (ours?.fieldsV1 as { 'f:spec'?: { 'f:replicas'?: unknown } } | undefined)?.['f:spec']?.['f:replicas'] !== undefined;
+    const replicas = (live as V1Deployment).spec?.replicas;
+    if (!ownsReplicas || replicas === undefined) return;
+    ctx.logger.info('handing spec.replicas over to the autoscaler', { replicas });
+    await this.deps.handoffApplier.apply({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: live.metadata!.name!, namespace: live.metadata!.namespace! }, spec: { replicas } } as KubeObject);
+  }
+
+  private async prune(server: McpServer, desired: KubeObject[], ctx: ReconcileContext): Promise<void> {
+    const wanted = new Set(desired.map((c) => `${kindKey(c.apiVersion!, c.kind!)}/${c.metadata!.name}`));
+    for (const kind of OWNED_KINDS) {
+      for (const child of this.deps.cache.ownedBy(kind.apiVersion, kind.kind, server.metadata.namespace!, server.metadata.uid!)) {
+        if (wanted.has(`${kindKey(kind.apiVersion, kind.kind)}/${child.metadata!.name}`)) continue;
+        ctx.logger.info('pruning child no longer wanted', { kind: kind.kind, child: child.metadata!.name });
+        await this.deps.applier.delete({ apiVersion: kind.apiVersion, kind: kind.kind, namespace: server.metadata.namespace!, name: child.metadata!.name!, uid: child.metadata!.uid }, 'Background');
+      }
+    }
+  }
+
+  private async writeStatus(raw: KubeObject, previous: McpServerStatus | undefined, status: McpServerStatus): Promise<void> {
+    if (deepEqual(previous ?? {}, status)) return;
+    // Server-side apply of the whole status: fields we stop reporting (externalUrl...) are removed.
+    await this.deps.applier.applyStatus({ apiVersion: raw.apiVersion!, kind: raw.kind!, metadata: { namespace: raw.metadata!.namespace!, name: raw.metadata!.name! }, status });
+    const target = { name: raw.metadata!.name!, namespace: raw.metadata!.namespace!, uid: raw.metadata?.uid, resourceVersion: raw.metadata?.resourceVersion };
+    for (const condition of flippedConditions(previous?.conditions, status.conditions ?? [])) {
+      await this.deps.events.conditionChanged(target, condition);
+    }
+  }
+}

@@ -1,0 +1,21 @@
+// The ServiceAccount the pods run as (unless the user brings one). Cloud identity annotations
+// (IRSA, Azure Workload Identity) are added by the identity builders.
+import type { V1ServiceAccount } from '@kubernetes/client-node';
+import type { McpServer } from '../api/mcpserver.ts';
+import { childMetadata } from './labels.ts';
+
+export function serviceAccountName(server: McpServer): string {
+  return server.spec.identity?.serviceAccountName ?? server.metadata.name!;
+}
+
+/** undefined when spec.identity.serviceAccountName names an existing account. */
+export function buildServiceAccount(server: McpServer): V1ServiceAccount | undefined {
+  if (server.spec.identity?.serviceAccountName) return undefined;
+  return {
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    metadata: childMetadata(server),
+    // Catalog servers never call the Kubernetes API; cloud identity webhooks mount their own tokens.
+    automountServiceAccountToken: false,
+  };
+}

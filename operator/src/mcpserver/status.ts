@@ -1,0 +1,140 @@
+// Computes a McpServer's status from what the reconciler observed. Pure: the clock comes in as
+// `now` and only lands in lastTransitionTime when a condition flips, so observing the same world
+// twice yields the same status (and no write).
+import type { V1Deployment } from '@kubernetes/client-node';
+import { CONDITION_TYPES as C, REASONS } from '../api/constants.ts';
+import type { McpServerStatus } from '../api/mcpserver.ts';
+import { findCondition, setConditions, type ConditionInput } from './conditions.ts';
+import { MAX_STATUS_TOOLS, type VerificationResult } from './verification.ts';
+
+export interface StatusObservation {
+  generation: number;
+  /** undefined when the spec is valid. */
+  invalid?: { reason: string; message: string };
+  deployment?: V1Deployment;
+  /** Latest verification of this server, if any. */
+  verification?: VerificationResult;
+  /** Secrets/ConfigMaps the pods need that do not exist. */
+  missingReferences: string[];
+  url?: string;
+  externalUrl?: string;
+  selector?: string;
+  /** Conditions contributed by integrations (autoscaling, identity, ...). */
+  extraConditions?: ConditionInput[];
+}
+
+interface Availability {
+  condition: ConditionInput;
+  rolledOut: boolean;
+  desired: number;
+  ready: number;
+}
+
+function availability(deployment: V1Deployment | undefined): Availability {
+  if (!deployment) {
+    return { condition: { type: C.available, status: 'False', reason: REASONS.deploymentProgressing, message: 'waiting for the Deployment to be created' }, rolledOut: false, desired: 0, ready: 0 };
+  }
+  const desired = deployment.spec?.replicas ?? 1;
+  const status = deployment.status ?? {};
+  const available = status.availableReplicas ?? 0;
+  const ready = status.readyReplicas ?? 0;
+  const updated = status.updatedReplicas ?? 0;
+  const observed = (status.observedGeneration ?? 0) >= (deployment.metadata?.generation ?? 0);
+  const rolledOut = observed && updated >= desired && (status.replicas ?? 0) === updated;
+  if (desired === 0) {
+    return { condition: { type: C.available, status: 'False', reason: 'ScaledToZero', message: 'scaled to zero replicas' }, rolledOut, desired, ready };
+  }
+  const deploymentAvailable = deployment.status?.conditions?.find((c) => c.type === 'Available')?.status === 'True';
+  if (available >= 1 && deploymentAvailable) {
+    return { condition: { type: C.available, status: 'True', reason: REASONS.deploymentAvailable, message: `${available}/${desired} replicas available` }, rolledOut, desired, ready };
+  }
+  const stalled = deployment.status?.conditions?.find((c) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded');
+  return {
+    condition: {
+      type: C.available,
+      status: 'False',
+      reason: stalled ? REASONS.deploymentUnavailable : REASONS.deploymentProgressing,
+      message: stalled ? `rollout stalled: ${stalled.message ?? 'progress deadline exceeded'}` : `${available}/${desired} replicas available`,
+    },
+    rolledOut,
+    desired,
+    ready,
+  };
+}
+
+function describeVerified(v: Extract<VerificationResult, { ok: true }>): string {
+  if (!v.server) return `OAuth-protected endpoint publishes its metadata for ${v.protectedResource}; tools are listed only with a token`;
+  return `${v.server.name} ${v.server.version} answered over MCP ${v.server.protocolVersion} with ${v.toolCount} tool${v.toolCount === 1 ? '' : 's'}`;
+}
+
+export function computeStatus(previous: McpServerStatus | undefined, obs: StatusObservation, now: string): McpServerStatus {
+  const next: McpServerStatus = { ...(previous ?? {}), observedGeneration: obs.generation };
+  if (obs.url !== undefined) next.url = obs.url;
+  if (obs.externalUrl !== undefined) next.externalUrl = obs.externalUrl;
+  else delete next.externalUrl;
+  if (obs.selector !== undefined) next.selector = obs.selector;
+
+  if (obs.invalid) {
+    next.conditions = setConditions(
+      previous?.conditions,
+      [
+        { type: C.accepted, status: 'False', reason: obs.invalid.reason, message: obs.invalid.message },
+        { type: C.ready, status: 'False', reason: obs.invalid.reason, message: 'the spec is invalid; see the Accepted condition' },
+        { type: C.degraded, status: 'True', reason: obs.invalid.reason, message: 'the spec is invalid; the last valid configuration keeps running' },
+      ],
+      obs.generation,
+      now,
+    );
+    return next;
+  }
+
+  const avail = availability(obs.deployment);
+  next.replicas = obs.deployment?.status?.replicas ?? 0;
+  next.readyReplicas = obs.deployment?.status?.readyReplicas ?? 0;
+
+  let verified: ConditionInput;
+  const v = obs.verification;
+  if (avail.condition.status !== 'True') {
+    verified = { type: C.verified, status: 'Unknown', reason: REASONS.verificationPending, message: 'verification waits until the server is available' };
+  } else if (v?.ok && !v.server) {
+    verified = { type: C.verified, status: 'True', reason: 'OAuthProtected', message: describeVerified(v) };
+  } else if (v?.ok) {
+    verified = { type: C.verified, status: 'True', reason: REASONS.mcpVerified, message: describeVerified(v) };
+    const server = v.server;
+    const tools = v.tools.slice(0, MAX_STATUS_TOOLS).map((t) => (t.title ? { name: t.name, title: t.title } : { name: t.name }));
+    const unchanged = JSON.stringify(previous?.server) === JSON.stringify(server) && JSON.stringify(previous?.tools) === JSON.stringify(tools) && previous?.toolCount === v.toolCount;
+    next.server = server;
+    next.tools = tools;
+    next.toolCount = v.toolCount;
+    next.lastVerifiedTime = unchanged && previous?.lastVerifiedTime ? previous.lastVerifiedTime : v.at;
+  } else if (v && !v.ok) {
+    verified = { type: C.verified, status: 'False', reason: REASONS.mcpVerifyFailed, message: v.error };
+  } else {
+    // No result yet (first rollout, or the operator restarted): keep what the last
+    // verification recorded rather than flapping to Unknown.
+    const last = findCondition(previous?.conditions, C.verified);
+    verified = last && last.status === 'True'
+      ? { type: C.verified, status: 'True', reason: last.reason, message: last.message }
+      : { type: C.verified, status: 'Unknown', reason: REASONS.verificationPending, message: 'connecting to the MCP endpoint' };
+  }
+
+  const accepted: ConditionInput = { type: C.accepted, status: 'True', reason: REASONS.specValid, message: 'the spec is valid' };
+  const notReady = [avail.condition, verified].find((c) => c.status !== 'True');
+  const ready: ConditionInput = notReady
+    ? { type: C.ready, status: 'False', reason: notReady.reason, message: `${notReady.type}: ${notReady.message}` }
+    : { type: C.ready, status: 'True', reason: REASONS.ready, message: 'the server is available and answers MCP' };
+
+  const degradedReasons: { reason: string; message: string }[] = [];
+  if (obs.missingReferences.length > 0) degradedReasons.push({ reason: 'MissingReference', message: `missing ${obs.missingReferences.join(', ')}` });
+  if (avail.condition.status === 'True' && avail.ready < avail.desired) degradedReasons.push({ reason: 'ReplicasUnavailable', message: `${avail.ready}/${avail.desired} replicas ready` });
+  if (v && !v.ok && avail.condition.status === 'True') degradedReasons.push({ reason: REASONS.mcpVerifyFailed, message: v.error });
+  for (const extra of obs.extraConditions ?? []) {
+    if (extra.status === 'False' && extra.type.endsWith('Ready')) degradedReasons.push({ reason: extra.reason, message: `${extra.type}: ${extra.message}` });
+  }
+  const degraded: ConditionInput = degradedReasons.length > 0
+    ? { type: C.degraded, status: 'True', reason: degradedReasons[0]!.reason, message: degradedReasons.map((d) => d.message).join('; ') }
+    : { type: C.degraded, status: 'False', reason: REASONS.asExpected, message: 'no problems observed' };
+
+  next.conditions = setConditions(previous?.conditions, [accepted, avail.condition, verified, ready, degraded, ...(obs.extraConditions ?? [])], obs.generation, now);
+  return next;
+}

@@ -1,0 +1,21 @@
+// What MCP verification found out, as plain data the status builder reads.
+
+export interface VerifiedServer {
+  name: string;
+  version: string;
+  protocolVersion: string;
+}
+
+export interface VerifiedTool {
+  name: string;
+  title?: string;
+}
+
+export type VerificationResult =
+  | { ok: true; generation: number; at: string; endpoint: string; server: VerifiedServer; tools: VerifiedTool[]; toolCount: number }
+  /** An OAuth-protected server: reachable and publishing its metadata; tools need a token. */
+  | { ok: true; generation: number; at: string; endpoint: string; protectedResource: string; server?: undefined }
+  | { ok: false; generation: number; at: string; error: string; endpoint?: string; failures: number };
+
+/** Most tools recorded in status (the full count is in toolCount). */
+export const MAX_STATUS_TOOLS = 100;

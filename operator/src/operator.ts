@@ -1,0 +1,210 @@
+// Wires the operator together: informers over McpServers and every owned kind feed one work
+// queue; the controller runs the McpServer reconciler while this replica leads; the health
+// server reports readiness and metrics. main.ts only parses configuration and handles signals.
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import { API_VERSION, FIELD_MANAGER, GROUP, KIND, LABELS, MANAGED_BY, PLURAL } from './api/constants.ts';
+import type { OperatorConfig } from './config/config.ts';
+import { Applier } from './kube/apply.ts';
+import { KubeClient, loadKubeConfig } from './kube/client.ts';
+import { createInformer, type Informer } from './kube/informer.ts';
+import { objectKey, ownerKeyOf } from './kube/keys.ts';
+import { ResourceResolver } from './kube/resources.ts';
+import type { KubeObject } from './kube/types.ts';
+import { OWNED_KINDS, kindKey } from './mcpserver/children.ts';
+import { EventRecorder } from './mcpserver/events.ts';
+import { HANDOFF_FIELD_MANAGER, McpServerReconciler, type ReconcilerCache } from './mcpserver/reconciler.ts';
+import { Verifier, serviceDnsResolver, type EndpointResolver } from './mcpserver/verifier.ts';
+import { startHealthServer, type HealthServer } from './observability/health.ts';
+import { createLogger, type Logger } from './observability/logger.ts';
+import { createMetrics, type OperatorMetrics, type ReadyState } from './observability/metrics.ts';
+import { Controller } from './runtime/controller.ts';
+import { LeaderElector } from './runtime/leader.ts';
+import { defaultControllerRateLimiter } from './runtime/ratelimit.ts';
+import { WorkQueue } from './runtime/workqueue.ts';
+
+export interface OperatorOptions {
+  config: OperatorConfig;
+  logger?: Logger;
+  /** How MCP endpoints are reached for verification (Service DNS by default). */
+  endpointResolver?: EndpointResolver;
+  /** Verification timeout per probe. */
+  verifyTimeoutMs?: number;
+}
+
+export class Operator {
+  readonly logger: Logger;
+  readonly metrics: OperatorMetrics;
+  readonly identity: string;
+  private readonly config: OperatorConfig;
+  private readonly client: KubeClient;
+  private readonly queue: WorkQueue;
+  private readonly controller: Controller;
+  private readonly verifier: Verifier;
+  private readonly informers: Informer<KubeObject>[] = [];
+  private readonly mcpServers: Informer<KubeObject>;
+  private readonly children = new Map<string, Informer<KubeObject>>();
+  private readonly readyStates = new Map<string, ReadyState>();
+  private elector: LeaderElector | undefined;
+  private health: HealthServer | undefined;
+  private leading = false;
+
+  constructor(opts: OperatorOptions) {
+    this.config = opts.config;
+    this.logger = opts.logger ?? createLogger({ level: opts.config.logLevel });
+    this.metrics = createMetrics({ defaultMetrics: true });
+    this.identity = opts.config.leaderIdentity ?? `${os.hostname()}-${randomUUID().slice(0, 8)}`;
+    const kc = loadKubeConfig({ kubeconfigPath: opts.config.kubeconfig, context: opts.config.kubeContext });
+    this.client = new KubeClient({ kc, userAgent: `${FIELD_MANAGER}/${this.identity}`, requestTimeoutMs: opts.config.apiTimeoutMs });
+    const resources = new ResourceResolver({ client: this.client, extra: [{ apiVersion: API_VERSION, kind: KIND, plural: PLURAL, namespaced: true, subresources: ['status', 'scale'] }] });
+    const canWrite = () => this.leading;
+    const applier = new Applier({ client: this.client, resources, canWrite });
+    const handoffApplier = new Applier({ client: this.client, resources, canWrite, fieldManager: HANDOFF_FIELD_MANAGER });
+
+    this.queue = new WorkQueue({
+      name: 'mcpservers',
+      metrics: this.metrics,
+      rateLimiter: defaultControllerRateLimiter({ baseDelayMs: opts.config.requeueBaseDelayMs, maxDelayMs: opts.config.requeueMaxDelayMs, qps: opts.config.queueQps, burst: opts.config.queueBurst }),
+    });
+    this.verifier = new Verifier({
+      resolver: opts.endpointResolver ?? serviceDnsResolver,
+      intervalMs: opts.config.verifyIntervalMs || Number.MAX_SAFE_INTEGER,
+      timeoutMs: opts.verifyTimeoutMs ?? 10_000,
+      backoff: { initialMs: 2_000, maxMs: 300_000 },
+      concurrency: 8,
+      onResult: (key) => this.queue.add(key),
+    });
+
+    const ns = opts.config.watchNamespace;
+    const scoped = (path: string) => (ns ? path.replace(/^(\/apis?\/(?:[^/]+\/)?[^/]+)\//, `$1/namespaces/${ns}/`) : path);
+    const common = {
+      client: this.client,
+      stallTimeoutMs: opts.config.watchStallTimeoutMs,
+      backoff: { initialMs: opts.config.watchBackoffInitialMs, maxMs: opts.config.watchBackoffMaxMs },
+      logger: this.logger,
+      metrics: this.metrics,
+    };
+    this.mcpServers = createInformer<KubeObject>({
+      ...common,
+      name: PLURAL,
+      path: scoped(`/apis/${API_VERSION}/${PLURAL}`),
+      resyncPeriodMs: opts.config.resyncPeriodMs,
+      onChange: (obj) => this.queue.add(objectKey(obj)),
+    });
+    this.informers.push(this.mcpServers);
+    for (const kind of OWNED_KINDS) {
+      const informer = createInformer<KubeObject>({
+        ...common,
+        name: kind.path.split('/').pop()!,
+        path: scoped(kind.path),
+        labelSelector: `${LABELS.managedBy}=${MANAGED_BY}`,
+        onChange: (obj) => {
+          const owner = ownerKeyOf(obj, { group: GROUP, kind: KIND });
+          if (owner) this.queue.add(owner);
+        },
+      });
+      this.children.set(kindKey(kind.apiVersion, kind.kind), informer);
+      this.informers.push(informer);
+    }
+
+    const cache: ReconcilerCache = {
+      mcpServer: (namespace, name) => this.mcpServers.get(namespace, name),
+      child: (apiVersion, kind, namespace, name) => this.children.get(kindKey(apiVersion, kind))?.get(namespace, name),
+      ownedBy: (apiVersion, kind, namespace, ownerUid) =>
+        (this.children.get(kindKey(apiVersion, kind))?.list() ?? []).filter(
+          (o) => o.metadata?.namespace === namespace && o.metadata?.ownerReferences?.some((r) => r.controller === true && r.uid === ownerUid),
+        ),
+    };
+    const reconciler = new McpServerReconciler({
+      client: this.client,
+      applier,
+      handoffApplier,
+      cache,
+      verifier: this.verifier,
+      events: new EventRecorder({ client: this.client, component: FIELD_MANAGER, instance: this.identity, canWrite }),
+      settings: { serversImage: { repository: opts.config.serversImageRepository, tag: opts.config.serversImageTag }, clusterDomain: 'cluster.local' },
+      onReadyState: (key, state) => this.recordReadyState(key, state),
+    });
+    this.controller = new Controller({
+      name: 'mcpserver',
+      queue: this.queue,
+      workers: opts.config.workers,
+      reconcile: (key, ctx) => reconciler.reconcile(key, ctx),
+      logger: this.logger,
+      metrics: this.metrics,
+    });
+  }
+
+  /** The URL of the health server once started. */
+  get healthUrl(): string | undefined {
+    return this.health?.url;
+  }
+
+  isLeader(): boolean {
+    return this.leading;
+  }
+
+  async start(): Promise<void> {
+    this.health = await startHealthServer({
+      host: this.config.metricsHost,
+      port: this.config.metricsPort,
+      registry: this.metrics.registry,
+      readiness: Object.fromEntries(this.informers.map((i) => [`informer:${i.name}`, () => i.hasSynced()])),
+      logger: this.logger,
+    });
+    for (const informer of this.informers) informer.start();
+    if (!this.config.leaderElect) {
+      this.startLeading();
+      return;
+    }
+    this.elector = new LeaderElector({
+      client: this.client,
+      namespace: this.config.leaseNamespace,
+      name: this.config.leaseName,
+      identity: this.identity,
+      leaseDurationMs: this.config.leaseDurationMs,
+      renewDeadlineMs: this.config.renewDeadlineMs,
+      retryPeriodMs: this.config.retryPeriodMs,
+      onStartedLeading: () => this.startLeading(),
+      onStoppedLeading: () => this.stopLeading(),
+      logger: this.logger,
+      metrics: this.metrics,
+    });
+    this.elector.start();
+  }
+
+  /** Graceful shutdown: stop reconciling, release the lease, stop watches and the health server. */
+  async stop(): Promise<void> {
+    this.leading = false;
+    await this.controller.stop();
+    await this.elector?.stop();
+    this.verifier.stop();
+    this.queue.shutDown();
+    await Promise.all(this.informers.map((i) => i.stop()));
+    await this.health?.close();
+  }
+
+  private startLeading(): void {
+    this.leading = true;
+    this.logger.info('leading: reconciling every McpServer', { identity: this.identity });
+    // Everything is reconciled when leadership starts: keys seen as a standby were not acted on.
+    for (const obj of this.mcpServers.list()) this.queue.add(objectKey(obj));
+    this.controller.start();
+  }
+
+  private stopLeading(): void {
+    this.leading = false;
+    this.logger.warn('lost leadership: stopped reconciling', { identity: this.identity });
+    void this.controller.stop();
+  }
+
+  private recordReadyState(key: string, state: ReadyState | undefined): void {
+    if (state) this.readyStates.set(key, state);
+    else this.readyStates.delete(key);
+    const counts: Partial<Record<ReadyState, number>> = {};
+    for (const s of this.readyStates.values()) counts[s] = (counts[s] ?? 0) + 1;
+    this.metrics.setMcpServersByReady(counts);
+  }
+}
+
+
