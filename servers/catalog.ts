@@ -13,6 +13,9 @@ export interface OpenContext {
 export type CatalogOpener = (env: Record<string, string | undefined>, context: OpenContext) => Promise<CatalogServer>;
 
 export const CATALOG: Readonly<Record<string, () => Promise<CatalogOpener>>> = {
+  weather: async () => (await import('./weather/open.ts')).openWeatherServer,
+  database: async () => (await import('./database/open.ts')).openDatabaseServer,
+  filesystem: async () => (await import('./filesystem/open.ts')).openFilesystemServer,
   utility: async () => (await import('./utility/open.ts')).openUtilityServer,
 };
 

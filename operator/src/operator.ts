@@ -2,6 +2,7 @@
 // queue; the controller runs the McpServer reconciler while this replica leads; the health
 // server reports readiness and metrics. main.ts only parses configuration and handles signals.
 import { randomUUID } from 'node:crypto';
+import type { V1Secret } from '@kubernetes/client-node';
 import os from 'node:os';
 import { API_VERSION, FIELD_MANAGER, GROUP, KIND, LABELS, MANAGED_BY, PLURAL } from './api/constants.ts';
 import type { OperatorConfig } from './config/config.ts';
@@ -11,6 +12,7 @@ import { createInformer, type Informer } from './kube/informer.ts';
 import { objectKey, ownerKeyOf } from './kube/keys.ts';
 import { ResourceResolver } from './kube/resources.ts';
 import type { KubeObject } from './kube/types.ts';
+import type { McpServer } from './api/mcpserver.ts';
 import { OWNED_KINDS, kindKey } from './mcpserver/children.ts';
 import { EventRecorder } from './mcpserver/events.ts';
 import { HANDOFF_FIELD_MANAGER, McpServerReconciler, type ReconcilerCache } from './mcpserver/reconciler.ts';
@@ -73,6 +75,7 @@ export class Operator {
       backoff: { initialMs: 2_000, maxMs: 300_000 },
       concurrency: 8,
       onResult: (key) => this.queue.add(key),
+      headersFor: (server) => this.apiKeyHeaders(server),
     });
 
     const ns = opts.config.watchNamespace;
@@ -196,6 +199,19 @@ export class Operator {
     this.leading = false;
     this.logger.warn('lost leadership: stopped reconciling', { identity: this.identity });
     void this.controller.stop();
+  }
+
+  /** The verifier calls API-key protected servers with the first key of their Secret. */
+  private async apiKeyHeaders(server: McpServer): Promise<Record<string, string>> {
+    const ref = server.spec.auth?.apiKeySecretRef;
+    if (!ref) return {};
+    const secret = (await this.client.get(`/api/v1/namespaces/${server.metadata.namespace!}/secrets/${ref.name}`)) as V1Secret | undefined;
+    if (!secret) throw new Error(`Secret ${ref.name} (spec.auth.apiKeySecretRef) does not exist`);
+    const encoded = secret.data?.[ref.key];
+    const text = encoded !== undefined ? Buffer.from(encoded, 'base64').toString('utf8') : secret.stringData?.[ref.key];
+    const key = text?.split('\n').map((line) => line.trim()).find((line) => line !== '' && !line.startsWith('#'));
+    if (!key) throw new Error(`Secret ${ref.name} has no API key under ${ref.key}`);
+    return { 'x-api-key': key };
   }
 
   private recordReadyState(key: string, state: ReadyState | undefined): void {

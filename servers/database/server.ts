@@ -2,7 +2,7 @@
 // built-in sample with users and projects. createServer has no side effects: the query process
 // and the database open on the first call (or readiness check).
 import type { CatalogServer } from '../kit/tool.ts';
-import { parseDatabaseConfig, type DatabaseConfig } from './config.ts';
+import type { DatabaseConfig } from './config.ts';
 import { QueryHost } from './lib/queryHost.ts';
 import { createDescribeTableTool } from './tools/describe_table.ts';
 import { createListTablesTool } from './tools/list_tables.ts';
@@ -34,7 +34,3 @@ export function createServer(deps: DatabaseServerDeps): CatalogServer {
   };
 }
 
-/** Convenience for the entry point: parse the environment, then build the server. */
-export function createServerFromEnv(env: Readonly<Record<string, string | undefined>>): CatalogServer {
-  return createServer({ config: parseDatabaseConfig(env) });
-}

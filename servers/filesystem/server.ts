@@ -2,7 +2,7 @@
 // directories, and write them when FS_ALLOW_WRITE=true. Nothing leaves a root (see lib/paths.ts).
 import { stat } from 'node:fs/promises';
 import type { CatalogServer, ToolDefinition } from '../kit/tool.ts';
-import { parseFilesystemConfig, type FilesystemConfig } from './config.ts';
+import type { FilesystemConfig } from './config.ts';
 import { createFileInfoTool } from './tools/file_info.ts';
 import { createListDirectoryTool } from './tools/list_directory.ts';
 import { createReadFileTool } from './tools/read_file.ts';
@@ -39,7 +39,3 @@ export function createServer(deps: FilesystemServerDeps): CatalogServer {
   };
 }
 
-/** Convenience for the entry point: parse the environment, then build the server. */
-export function createServerFromEnv(env: Readonly<Record<string, string | undefined>>): CatalogServer {
-  return createServer({ config: parseFilesystemConfig(env) });
-}

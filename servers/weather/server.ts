@@ -2,7 +2,7 @@
 // API key) or wttr.in (without). createServer has no side effects; the upstream is reached only
 // when a tool is called.
 import type { CatalogServer } from '../kit/tool.ts';
-import { parseWeatherConfig, type WeatherConfig } from './config.ts';
+import type { WeatherConfig } from './config.ts';
 import { createWeatherProvider } from './lib/provider.ts';
 import type { FetchLike } from './lib/types.ts';
 import { createGetCurrentWeatherTool } from './tools/get_current_weather.ts';
@@ -27,7 +27,3 @@ export function createServer(deps: WeatherServerDeps): CatalogServer {
   };
 }
 
-/** Convenience for the entry point: parse the environment, then build the server. */
-export function createServerFromEnv(env: Readonly<Record<string, string | undefined>>): CatalogServer {
-  return createServer({ config: parseWeatherConfig(env) });
-}

@@ -173,7 +173,7 @@ function createFromManifest(registry: Registry, service: ResourceService, item: 
   try {
     return service.create(info, namespace, item, { manager: 'kube-sim' });
   } catch (err) {
-    if (err instanceof ApiError) throw new Error(`kube-sim: cannot create ${item.kind} ${String(meta.name ?? '')}: ${err.message}`);
+    if (err instanceof ApiError) throw new Error(`kube-sim: cannot create ${item.kind} ${String(meta.name ?? '')}: ${err.message}`, { cause: err });
     throw err;
   }
 }

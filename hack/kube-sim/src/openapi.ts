@@ -30,7 +30,12 @@ function withPaths(doc: Record<string, unknown>, infos: ResourceInfo[]): Record<
   for (const info of infos) {
     const path = resourcePath(info);
     const existing = isPlainObject(paths[path]) ? (paths[path] as Record<string, unknown>) : {};
-    if (existing.patch !== undefined) continue;
+    if (isPlainObject(existing.patch)) {
+      const params = Array.isArray(existing.patch.parameters) ? (existing.patch.parameters as { name?: string }[]) : [];
+      const missing = QUERY_PARAMS.filter((q) => !params.some((p) => p.name === q.name));
+      paths[path] = { ...existing, patch: { ...existing.patch, parameters: [...params, ...missing] } };
+      continue;
+    }
     const gvk = { group: info.group, version: info.version, kind: info.kind };
     const op = (verb: string) => ({
       description: `${verb} the specified ${info.kind}`,

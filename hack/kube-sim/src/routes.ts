@@ -50,8 +50,8 @@ export function parseRoute(pathname: string): Route {
   }
   let namespace = '';
   let plural: string;
-  let name = '';
-  let subresource = '';
+  let name: string;
+  let subresource: string;
   if (rest[0] === 'namespaces' && rest.length >= 3 && !(rest.length === 3 && NAMESPACE_SUBRESOURCES.has(rest[2] ?? ''))) {
     namespace = rest[1] ?? '';
     plural = rest[2] ?? '';

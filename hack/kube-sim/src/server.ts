@@ -192,8 +192,9 @@ function writeContext(url: URL, userAgent: string): WriteContext {
   const fv = url.searchParams.get('fieldValidation') ?? 'Warn';
   if (!['Strict', 'Warn', 'Ignore'].includes(fv)) throw badRequest(`fieldValidation must be one of Strict, Warn, Ignore, got "${fv}"`);
   if (dryRun.some((d) => d !== 'All')) throw badRequest(`dryRun: Unsupported value: "${dryRun.join(',')}": supported values: "All"`);
-  const manager = url.searchParams.get('fieldManager') ?? userAgentProduct(userAgent);
-  return { manager, dryRun: dryRun.includes('All'), fieldValidation: fv as FieldValidation, warnings: [] };
+  const named = url.searchParams.get('fieldManager');
+  const manager = named ?? userAgentProduct(userAgent);
+  return { manager, managerFromQuery: named !== null && named !== '', dryRun: dryRun.includes('All'), fieldValidation: fv as FieldValidation, warnings: [] };
 }
 
 /** Representation chosen by Accept for one object or a list. */

@@ -23,6 +23,8 @@ export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 /** Per-request options and outputs (warnings become HTTP Warning headers). */
 export interface WriteContext {
   manager: string;
+  /** True when the client named the manager (?fieldManager=); apply requires it. */
+  managerFromQuery?: boolean;
   dryRun?: boolean;
   fieldValidation?: FieldValidation;
   warnings?: string[];
@@ -271,7 +273,13 @@ export class ResourceService {
     opts: { force?: boolean; subresource?: string },
   ): KubeObject {
     if (!isPlainObject(patchBody)) throw badRequest('error decoding YAML: the applied configuration must be an object');
-    if (ctx.manager === '' || ctx.manager === undefined) throw badRequest('fieldManager is required for apply requests');
+    if (ctx.managerFromQuery !== true) {
+      throw new ApiError(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch', {
+        group: 'meta.k8s.io',
+        kind: 'PatchOptions',
+        causes: [{ reason: 'FieldValueRequired', message: 'Required value: is required for apply patch', field: 'fieldManager' }],
+      });
+    }
     const applied = structuredClone(patchBody) as KubeObject;
     if (typeof applied.apiVersion !== 'string' || typeof applied.kind !== 'string' || applied.apiVersion === '' || applied.kind === '') {
       throw badRequest(`invalid object type: ${String(applied.apiVersion ?? '')}, Kind=${String(applied.kind ?? '')}`);
@@ -638,11 +646,11 @@ export class ResourceService {
     return ((getPath(obj, 'spec.finalizers') as unknown[] | undefined)?.length ?? 0) > 0;
   }
 
+  /** A write that changes nothing (managedFields included) is not persisted, as in kube-apiserver. */
   private isNoop(old: KubeObject, next: KubeObject): boolean {
     const strip = (o: KubeObject): KubeObject => {
       const c = { ...o, metadata: { ...o.metadata } };
       delete c.metadata.resourceVersion;
-      delete c.metadata.managedFields;
       delete c.apiVersion;
       delete c.kind;
       return c;

@@ -253,8 +253,9 @@ describe('kube-sim API semantics', function () {
       const forced = await call(base, 'PATCH', `${path}?fieldManager=bob&force=true`, { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'ssa-1' }, spec: { replicas: 5 } }, 'application/apply-patch+yaml');
       assert.equal(forced.status, 200);
       assert.equal(forced.body.spec.replicas, 5);
-      const noManager = await call(base, 'PATCH', path, { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'ssa-1' } }, 'application/apply-patch+yaml', { 'user-agent': '' });
-      assert.equal(noManager.status, 400);
+      const noManager = await call(base, 'PATCH', path, { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'ssa-1' } }, 'application/apply-patch+yaml');
+      assert.equal(noManager.status, 422);
+      assert.match(noManager.body.message, /fieldManager: Required value/);
     });
   });
 

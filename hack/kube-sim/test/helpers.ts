@@ -1,5 +1,6 @@
 // Shared test helpers: a raw JSON client for the simulator, kubectl invocation, polling.
 import { execFile } from 'node:child_process';
+import { get as httpGet } from 'node:http';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -76,36 +77,50 @@ export function kubectl(kubeconfig: string, cacheDir: string, args: string[], ti
   });
 }
 
-/** Reads a watch stream until `until` says stop; returns the events seen. */
-export async function readWatch(
+/**
+ * Reads a watch stream until `until` says stop, the server ends it, or the timeout passes; returns
+ * the events seen. Uses its own connection (agent: false) so an abandoned stream never blocks
+ * the connection pool of later requests.
+ */
+export function readWatch(
   url: string,
   until: (events: any[]) => boolean, // eslint-disable-line @typescript-eslint/no-explicit-any
   timeoutMs = 10000,
   headers: Record<string, string> = {},
 ): Promise<any[]> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
   const events: any[] = []; // eslint-disable-line @typescript-eslint/no-explicit-any
-  try {
-    const res = await fetch(url, { signal: controller.signal, headers: { accept: 'application/json', ...headers } });
-    if (res.body === null) return events;
-    const decoder = new TextDecoder();
+  return new Promise((resolvePromise, reject) => {
     let buf = '';
-    for await (const chunk of res.body) {
-      buf += decoder.decode(chunk as Uint8Array, { stream: true });
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        if (line.trim() !== '') events.push(JSON.parse(line));
+    let done = false;
+    const finish = (): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      req.destroy();
+      resolvePromise(events);
+    };
+    const req = httpGet(url, { agent: false, headers: { accept: 'application/json', ...headers } }, (res) => {
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        buf += chunk;
+        let nl: number;
+        while ((nl = buf.indexOf('\n')) >= 0) {
+          const line = buf.slice(0, nl);
+          buf = buf.slice(nl + 1);
+          if (line.trim() !== '') events.push(JSON.parse(line));
+        }
+        if (until(events)) finish();
+      });
+      res.on('end', finish);
+      res.on('error', finish);
+    });
+    req.on('error', (err) => {
+      if (!done) {
+        done = true;
+        clearTimeout(timer);
+        reject(err);
       }
-      if (until(events)) break;
-    }
-  } catch (err) {
-    if (!(err instanceof Error && err.name === 'AbortError')) throw err;
-  } finally {
-    clearTimeout(timer);
-    controller.abort();
-  }
-  return events;
+    });
+    const timer = setTimeout(finish, timeoutMs);
+  });
 }

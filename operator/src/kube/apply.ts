@@ -61,7 +61,7 @@ export class Applier {
    * shows the same status already applied by our manager (see needsApply). Only apiVersion,
    * kind, metadata.name/namespace and status are sent.
    */
-  async applyStatus<T extends KubeObject>(obj: T & { status: unknown }, live?: KubeObject): Promise<ApplyResult<T>> {
+  async applyStatus<T extends KubeObject = KubeObject>(obj: KubeObject & { status: unknown }, live?: KubeObject): Promise<ApplyResult<T>> {
     const ref = refOf(obj);
     const body = { apiVersion: obj.apiVersion, kind: obj.kind, metadata: { name: ref.name, namespace: ref.namespace }, status: obj.status };
     if (live && !needsApply(body, live, this.fieldManager, { subresource: 'status' })) return { changed: false, object: live as T };
@@ -75,7 +75,7 @@ export class Applier {
    * JSON merge patch of the status subresource, skipped when every field of `status` already
    * has that value in live.status. For status fields shared with other writers; prefer applyStatus.
    */
-  async patchStatus<T extends KubeObject>(ref: ObjectRef, status: Record<string, unknown>, live?: KubeObject): Promise<ApplyResult<T>> {
+  async patchStatus<T extends KubeObject = KubeObject>(ref: ObjectRef, status: Record<string, unknown>, live?: KubeObject): Promise<ApplyResult<T>> {
     if (live && firstDifference(status, live.status, 'status') === undefined) return { changed: false, object: live as T };
     const path = await this.resources.objectPath(ref, 'status');
     this.assertCanWrite(`patch status of ${describe(ref)}`);

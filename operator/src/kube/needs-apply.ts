@@ -114,18 +114,22 @@ function isOwnedWhole(node: FieldsV1): boolean {
  * LIVE element because key fields may be server-defaulted: a container port applied without a
  * protocol is recorded as k:{"containerPort":8080,"protocol":"TCP"}.
  */
-function keyMatches(key: string, liveElement: unknown, index: number): boolean {
+function keyMatches(key: string, liveElement: unknown, desiredElement: unknown, index: number): boolean {
   if (key.startsWith('k:')) {
     const keyFields = parseJson(key.slice(2));
-    return isPlainObject(keyFields) && isPlainObject(liveElement) && Object.entries(keyFields).every(([k, v]) => deepEqual(liveElement[k], v));
+    if (!isPlainObject(keyFields) || !isPlainObject(liveElement)) return false;
+    const desired = isPlainObject(desiredElement) ? desiredElement : {};
+    // A key field absent from both desired and live was defaulted only inside the key (servers
+    // that record the defaulted key without returning the defaulted field).
+    return Object.entries(keyFields).every(([k, v]) => deepEqual(liveElement[k], v) || (liveElement[k] === undefined && desired[k] === undefined));
   }
   if (key.startsWith('v:')) return deepEqual(parseJson(key.slice(2)), liveElement);
   return key === `i:${index}`;
 }
 
-function elementNode(node: FieldsV1, liveElement: unknown, index: number): FieldsV1 | undefined {
+function elementNode(node: FieldsV1, liveElement: unknown, desiredElement: unknown, index: number): FieldsV1 | undefined {
   for (const [key, child] of Object.entries(node)) {
-    if (keyMatches(key, liveElement, index)) return child;
+    if (keyMatches(key, liveElement, desiredElement, index)) return child;
   }
   return undefined;
 }
@@ -139,7 +143,7 @@ function firstUnowned(desired: unknown, live: unknown, node: FieldsV1, path: str
   if (Array.isArray(desired)) {
     const liveList = Array.isArray(live) ? live : [];
     for (let i = 0; i < desired.length; i++) {
-      const child = elementNode(node, liveList[i], i);
+      const child = elementNode(node, liveList[i], desired[i], i);
       if (!child) return `${path}[${i}]`;
       const d = firstUnowned(desired[i], liveList[i], child, `${path}[${i}]`);
       if (d !== undefined) return d;
@@ -173,7 +177,7 @@ function firstExtraOwned(node: FieldsV1, desired: unknown, live: unknown, path: 
       const d = firstExtraOwned(child, value, isPlainObject(live) ? live[field] : undefined, `${path}.${field}`);
       if (d !== undefined) return d;
     } else if (Array.isArray(desired) && Array.isArray(live)) {
-      const index = live.findIndex((el, i) => keyMatches(key, el, i));
+      const index = live.findIndex((el, i) => keyMatches(key, el, desired[i], i));
       if (index < 0 || index >= desired.length) return `${path}[${key}]`;
       const d = firstExtraOwned(child, desired[index], live[index], `${path}[${index}]`);
       if (d !== undefined) return d;

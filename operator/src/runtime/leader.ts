@@ -115,6 +115,9 @@ export class LeaderElector {
   private async run(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
       let renewed = false;
+      // Leadership is counted from when the request was SENT: the server may have written the
+      // renewal early in a slow round trip, and other candidates time the lease from then.
+      const attemptStart = this.clock.now();
       try {
         renewed = await this.tryAcquireOrRenew(signal);
       } catch (err) {
@@ -123,7 +126,7 @@ export class LeaderElector {
       }
       if (signal.aborted) break;
       if (renewed) {
-        this.lastRenew = this.clock.now();
+        this.lastRenew = attemptStart;
         this.armDeadline();
         if (!this.leading) {
           this.leading = true;
@@ -143,9 +146,10 @@ export class LeaderElector {
   /** Fires exactly at the renew deadline, so losing the lease does not wait for a hung request. */
   private armDeadline(): void {
     clearTimeout(this.deadlineTimer);
+    const remaining = this.lastRenew + this.opts.renewDeadlineMs - this.clock.now();
     this.deadlineTimer = setTimeout(() => {
       if (this.leading && !this.isLeader()) this.stepDown('renew deadline passed');
-    }, this.opts.renewDeadlineMs + 1);
+    }, Math.max(0, remaining) + 1);
   }
 
   private stepDown(reason: string): void {

@@ -73,7 +73,7 @@ describe('kit HTTP runtime', function () {
     for (const protocol of TEST_PROTOCOLS) {
       it(`accepts x-api-key and Bearer keys (${protocol})`, async () => {
         server = await startTestServer(fixtureServer(), { API_KEYS: 'key-one,key-two' });
-        for (const headers of [{ 'x-api-key': 'key-one' }, { authorization: 'Bearer key-two' }]) {
+        for (const headers of [{ 'x-api-key': 'key-one' }, { authorization: 'Bearer key-two' }] as Record<string, string>[]) {
           const connected = await client(server.url, { protocol, headers });
           const result = await connected.callTool({ name: 'lookup', arguments: { word: 'ok' } });
           assert.deepEqual(result.structuredContent, { word: 'OK', calls: (result.structuredContent as { calls: number }).calls });

@@ -5,6 +5,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@modelcontextprotocol/client';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
+
+type SigningKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 import type { TestServer } from '../testing.ts';
 import { TEST_PROTOCOLS, connectClient, startTestServer } from '../testing.ts';
 import { fixtureServer } from './fixtures.ts';
@@ -17,8 +19,8 @@ describe('kit OAuth resource server', function () {
   this.timeout(60_000);
   let jwksServer: Server;
   let issuer: string;
-  let signingKey: CryptoKey;
-  let strangerKey: CryptoKey;
+  let signingKey: SigningKey;
+  let strangerKey: SigningKey;
   let server: TestServer;
   const clients: Client[] = [];
 
@@ -52,7 +54,7 @@ describe('kit OAuth resource server', function () {
     await new Promise<void>((resolve) => jwksServer.close(() => resolve()));
   });
 
-  function token(options: { audience?: string; scope?: string; expiresIn?: string | number; key?: CryptoKey; issuer?: string } = {}): Promise<string> {
+  function token(options: { audience?: string; scope?: string; expiresIn?: string | number; key?: SigningKey; issuer?: string } = {}): Promise<string> {
     return new SignJWT({ scope: options.scope ?? 'mcp:tools profile', client_id: 'agent-7' })
       .setProtectedHeader({ alg: 'RS256', kid: 'test-key-1' })
       .setIssuer(options.issuer ?? issuer)

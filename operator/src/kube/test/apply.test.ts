@@ -124,7 +124,7 @@ describe('Applier against kube-sim', function () {
   });
 
   it('writes status only through the status subresource, and only when it changed', async () => {
-    const gadget = { apiVersion: 'test.mcpfleet.dev/v1', kind: 'Gadget', metadata: { name: 'g1', namespace: 'team-a' }, spec: { size: 1 } };
+    const gadget: KubeObject = { apiVersion: 'test.mcpfleet.dev/v1', kind: 'Gadget', metadata: { name: 'g1', namespace: 'team-a' }, spec: { size: 1 } };
     const created = await applier.apply(gadget);
     const generation = created.metadata?.generation;
     const status = { observedGeneration: generation, message: 'hello', conditions: [{ type: 'Ready', status: 'True', reason: 'Fine' }] };
@@ -151,7 +151,7 @@ describe('Applier against kube-sim', function () {
   });
 
   it('deletes with a propagation policy and a uid precondition', async () => {
-    const cm = await applier.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'gone-soon', namespace: 'team-a' }, data: { a: 'b' } });
+    const cm = await applier.apply<KubeObject>({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'gone-soon', namespace: 'team-a' }, data: { a: 'b' } });
     assert.equal(await applier.delete({ apiVersion: 'v1', kind: 'ConfigMap', name: 'gone-soon', namespace: 'team-a', uid: cm.metadata?.uid }, 'Foreground'), true);
     await cluster.sim.settle();
     assert.equal(await applier.delete({ apiVersion: 'v1', kind: 'ConfigMap', name: 'gone-soon', namespace: 'team-a' }), false);
