@@ -1,7 +1,7 @@
 // Validates McpServer objects with the zod API and turns zod's issues into messages a person
 // can act on ("spec.autoscaling.hpa.minReplicas: minReplicas must be less than or equal to
 // maxReplicas"). The operator reports these in the Accepted condition.
-import { z } from 'zod';
+import type { z } from 'zod';
 import { CATALOG, isCatalogName } from './catalog.ts';
 import { mcpServerSchema, mcpServerSpecSchema, type McpServer, type McpServerSpec } from './mcpserver.ts';
 
