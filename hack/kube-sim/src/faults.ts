@@ -9,7 +9,7 @@ export interface RequestMatch {
   /** Plural resource name, optionally with `.group`, e.g. 'deployments' or 'widgets.example.com'. */
   resource?: string;
   namespace?: string;
-  /** Matched against the User-Agent prefix (before the first '/'). */
+  /** Full User-Agent, or its product prefix (text before the first "/"). */
   userAgent?: string;
 }
 
@@ -77,7 +77,7 @@ function matches(rule: RequestMatch, facts: RequestFacts): boolean {
   if (rule.verb !== undefined && rule.verb !== '*' && rule.verb !== facts.verb) return false;
   if (!matchResource(rule.resource, facts.resource)) return false;
   if (rule.namespace !== undefined && rule.namespace !== facts.namespace) return false;
-  if (rule.userAgent !== undefined && facts.userAgent.split('/')[0] !== rule.userAgent) return false;
+  if (rule.userAgent !== undefined && facts.userAgent !== rule.userAgent && facts.userAgent.split('/')[0] !== rule.userAgent) return false;
   return true;
 }
 

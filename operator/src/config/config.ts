@@ -76,6 +76,34 @@ const dnsName = (what: string, opts: { allowEmpty?: boolean } = {}) =>
     return v;
   });
 
+// EKS cluster names: 1-100 characters, a letter or digit first (EKS CreateCluster rules).
+const EKS_CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
+const eksClusterName = () =>
+  z.string().transform((value, ctx) => {
+    const v = value.trim();
+    if (!EKS_CLUSTER_NAME.test(v)) {
+      ctx.addIssue({ code: 'custom', message: 'must be an EKS cluster name (letters, digits, - and _, starting with a letter or digit, at most 100 characters)' });
+      return z.NEVER;
+    }
+    return v;
+  });
+
+const httpUrl = () =>
+  z.string().transform((value, ctx) => {
+    const v = value.trim();
+    let url: URL | undefined;
+    try {
+      url = new URL(v);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+      ctx.addIssue({ code: 'custom', message: 'must be an http(s) URL such as https://eks.us-west-2.amazonaws.com' });
+      return z.NEVER;
+    }
+    return v;
+  });
+
 interface OptionSpec<T> {
   flag: string;
   env: string;
@@ -117,6 +145,9 @@ export const OPTIONS = {
   watchBackoffInitialMs: option({ flag: 'watch-backoff-initial', env: 'MCPFLEET_WATCH_BACKOFF_INITIAL', help: 'first delay before restarting a failed list/watch', default: '1s', schema: duration({ min: 1 }) }),
   watchBackoffMaxMs: option({ flag: 'watch-backoff-max', env: 'MCPFLEET_WATCH_BACKOFF_MAX', help: 'longest delay before restarting a failed list/watch', default: '30s', schema: duration({ min: 1 }) }),
   apiTimeoutMs: option({ flag: 'api-timeout', env: 'MCPFLEET_API_TIMEOUT', help: 'timeout of one Kubernetes API request (watches excepted)', default: '30s', schema: duration({ min: 100 }) }),
+  eksClusterName: option({ flag: 'eks-cluster-name', env: 'MCPFLEET_EKS_CLUSTER_NAME', help: 'EKS cluster for Pod Identity associations when spec.identity.aws.clusterName is unset', default: undefined, schema: eksClusterName() }),
+  eksEndpoint: option({ flag: 'eks-endpoint', env: 'MCPFLEET_EKS_ENDPOINT', help: 'EKS API endpoint URL (default: the AWS SDK\'s, which also honours AWS_ENDPOINT_URL_EKS)', default: undefined, schema: httpUrl() }),
+  awsRegion: option({ flag: 'aws-region', env: 'MCPFLEET_AWS_REGION', help: 'AWS region of the EKS API (default: the AWS SDK chain: AWS_REGION, ~/.aws/config, instance metadata)', default: undefined, schema: text() }),
 };
 
 type Options = typeof OPTIONS;
@@ -151,6 +182,11 @@ export interface OperatorConfig {
   watchBackoffInitialMs: number;
   watchBackoffMaxMs: number;
   apiTimeoutMs: number;
+  /** Default EKS cluster of Pod Identity associations; undefined: each McpServer must name it. */
+  eksClusterName: string | undefined;
+  /** EKS API endpoint override (tests point it at a local stub). */
+  eksEndpoint: string | undefined;
+  awsRegion: string | undefined;
 }
 
 // Compile-time check that OperatorConfig and OPTIONS name the same keys.

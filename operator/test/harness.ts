@@ -1,0 +1,162 @@
+// Integration-test harness: kube-sim with the McpServer CRD, the real operator (real
+// @kubernetes/client-node config, real HTTP), and catalog-server pods served in-process by the
+// real servers kit, so verification speaks real MCP. Each test gets a fresh cluster.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PassThrough } from 'node:stream';
+import { startKubeSim, type KubeSim } from '../../hack/kube-sim/src/api.ts';
+import type { PodRunner, RunningPod } from '../../hack/kube-sim/src/kubelet.ts';
+import type { KubeObject } from '../../hack/kube-sim/src/types.ts';
+import { loadOpener } from '../../servers/catalog.ts';
+import { createLogger as createKitLogger } from '../../servers/kit/logger.ts';
+import { startTestServer } from '../../servers/kit/testing.ts';
+import { parseConfig } from '../src/config/config.ts';
+import type { McpServer } from '../src/api/mcpserver.ts';
+import { createLogger } from '../src/observability/logger.ts';
+import { Operator } from '../src/operator.ts';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const SERVERS_IMAGE = 'ghcr.io/mcpfleet/servers';
+export const TEST_AGENT = 'mcpfleet-test';
+
+interface Container {
+  image?: string;
+  args?: string[];
+  env?: { name: string; value?: string }[];
+}
+
+/** Runs a catalog-server pod as an in-process kit server on 127.0.0.1 (plain env values only). */
+export function inProcessCatalogRunner(): PodRunner {
+  const container = (template: KubeObject): Container | undefined =>
+    ((template as { spec?: { containers?: Container[] } }).spec?.containers ?? []).find((c) => c.image?.startsWith(`${SERVERS_IMAGE}:`) && c.args?.[0]);
+  return {
+    matches: (template) => container(template) !== undefined,
+    async start(pod): Promise<RunningPod> {
+      const c = container(pod)!;
+      const env: Record<string, string> = {};
+      for (const v of c.env ?? []) if (v.value !== undefined) env[v.name] = v.value;
+      delete env.PORT;
+      delete env.HOST;
+      const opener = await loadOpener(c.args![0]!);
+      if (!opener) throw new Error(`no catalog server ${c.args![0]}`);
+      const server = await opener(env, { logger: createKitLogger({ level: 'error', stream: new PassThrough() } as never), httpTimeoutMs: 5_000 });
+      const running = await startTestServer(server, env);
+      return { address: running.baseUrl, stop: () => running.close() };
+    },
+  };
+}
+
+export interface HarnessOptions {
+  /** Extra CRD/manifests files applied before the operator starts. */
+  manifests?: string[];
+  operatorFlags?: string[];
+  kubeletDelayMs?: number;
+  /** Start the operator at once (default true). */
+  startOperator?: boolean;
+  /** Run catalog pods as in-process servers (default true). */
+  runServers?: boolean;
+}
+
+export interface Harness {
+  sim: KubeSim;
+  operator: Operator;
+  /** Starts another operator replica against the same cluster. */
+  newOperator(flags?: string[]): Operator;
+  /** Requests through the API as a test client (not counted as operator traffic). */
+  request<T = Record<string, unknown>>(method: string, urlPath: string, body?: unknown, contentType?: string): Promise<{ status: number; body: T }>;
+  get<T = Record<string, unknown>>(urlPath: string): Promise<T | undefined>;
+  apply(manifest: Record<string, unknown>): Promise<void>;
+  mcpServer(namespace: string, name: string): Promise<McpServer | undefined>;
+  condition(namespace: string, name: string, type: string): Promise<{ status: string; reason: string; message: string; lastTransitionTime: string } | undefined>;
+  /** Operator writes (create/update/patch/delete) since the last accounting reset. */
+  operatorWrites(): number;
+  stop(): Promise<void>;
+}
+
+export const MCP = (namespace: string, name?: string) => `/apis/mcpfleet.dev/v1alpha1/namespaces/${namespace}/mcpservers${name ? `/${name}` : ''}`;
+
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== undefined && value !== false) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
+}
+
+export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
+  const sim = await startKubeSim({
+    log: () => undefined,
+    kubeletDelayMs: opts.kubeletDelayMs ?? 20,
+    bookmarkIntervalMs: 1_000,
+    runners: opts.runServers === false ? [] : [inProcessCatalogRunner()],
+    namespaces: ['team-a', 'team-b', 'mcpfleet-system'],
+  });
+  sim.applyManifests(readFileSync(path.join(REPO_ROOT, 'crds/mcpservers.mcpfleet.dev.yaml'), 'utf8'));
+  for (const file of opts.manifests ?? []) sim.applyManifests(readFileSync(path.isAbsolute(file) ? file : path.join(REPO_ROOT, file), 'utf8'));
+
+  const operators: Operator[] = [];
+  const newOperator = (flags: string[] = []) => {
+    const config = parseConfig(
+      ['--kubeconfig', sim.kubeconfigPath, '--metrics-host', '127.0.0.1', '--metrics-port', '0', '--leader-elect=false', '--verify-interval', '10m', '--watch-backoff-initial', '50ms', '--watch-backoff-max', '500ms', '--requeue-base-delay', '20ms', '--requeue-max-delay', '2s', ...(opts.operatorFlags ?? []), ...flags],
+      {},
+    );
+    const operator = new Operator({
+      config,
+      logger: process.env.MCPFLEET_TEST_LOGS ? createLogger({ level: 'debug' }) : createLogger({ level: 'error', stream: new PassThrough() }),
+      verifyTimeoutMs: 5_000,
+      endpointResolver: { endpoints: (server) => sim.kubelet.endpointsFor(server.metadata.namespace!, server.metadata.name!).map((a) => `${a}${server.spec.transport.path}`) },
+    });
+    operators.push(operator);
+    return operator;
+  };
+  const operator = newOperator();
+  if (opts.startOperator !== false) await operator.start();
+
+  const request = async <T>(method: string, urlPath: string, body?: unknown, contentType = 'application/json') => {
+    const response = await fetch(`${sim.url}${urlPath}`, {
+      method,
+      headers: { 'user-agent': `${TEST_AGENT}/0`, ...(body !== undefined ? { 'content-type': contentType } : {}) },
+      ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+    });
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+  };
+  const get = async <T>(urlPath: string) => {
+    const r = await request<T>('GET', urlPath);
+    return r.status === 200 ? r.body : undefined;
+  };
+  return {
+    sim,
+    operator,
+    newOperator,
+    request,
+    get,
+    async apply(manifest) {
+      const meta = manifest.metadata as { name: string; namespace?: string };
+      const r = await request('PATCH', `${MCP(meta.namespace ?? 'default', meta.name)}?fieldManager=${TEST_AGENT}&force=true`, manifest, 'application/apply-patch+yaml');
+      if (r.status >= 300) throw new Error(`apply failed: ${r.status} ${JSON.stringify(r.body)}`);
+    },
+    mcpServer: (namespace, name) => get<McpServer>(MCP(namespace, name)),
+    async condition(namespace, name, type) {
+      const server = await get<McpServer>(MCP(namespace, name));
+      return server?.status?.conditions?.find((c) => c.type === type);
+    },
+    operatorWrites: () => ['create', 'update', 'patch', 'delete', 'deletecollection'].reduce((n, verb) => n + sim.accounting.count({ userAgent: 'mcpfleet-operator', verb }), 0),
+    async stop() {
+      for (const op of operators) await op.stop().catch(() => undefined);
+      await sim.stop();
+    },
+  };
+}
+
+export function utilityServer(name: string, namespace = 'team-a', spec: Record<string, unknown> = {}): Record<string, unknown> {
+  return { apiVersion: 'mcpfleet.dev/v1alpha1', kind: 'McpServer', metadata: { name, namespace }, spec: { catalog: 'utility', ...spec } };
+}

@@ -1,0 +1,142 @@
+// Issue 4's "done when", against kube-sim with the real operator and real MCP servers.
+import assert from 'node:assert/strict';
+import type { V1Deployment } from '@kubernetes/client-node';
+import { MCP, startHarness, utilityServer, waitFor, type Harness } from './harness.ts';
+
+const DEPLOY = (ns: string, name: string) => `/apis/apps/v1/namespaces/${ns}/deployments/${name}`;
+const SVC = (ns: string, name: string) => `/api/v1/namespaces/${ns}/services/${name}`;
+const SA = (ns: string, name: string) => `/api/v1/namespaces/${ns}/serviceaccounts/${name}`;
+const hashOf = (d: V1Deployment | undefined) => d?.spec?.template.metadata?.annotations?.['mcpfleet.dev/config-hash'];
+
+async function ready(h: Harness, ns: string, name: string, generation?: number) {
+  return waitFor(`${ns}/${name} Ready`, async () => {
+    const s = await h.mcpServer(ns, name);
+    const c = s?.status?.conditions?.find((x) => x.type === 'Ready');
+    return c?.status === 'True' && (generation === undefined || s?.status?.observedGeneration === generation) ? s : undefined;
+  });
+}
+
+describe('operator lifecycle against kube-sim', function () {
+  this.timeout(90_000);
+  let h: Harness;
+  afterEach(async () => h?.stop());
+
+  it('creates ServiceAccount, Deployment and Service with owner references and labels, then goes Available → Verified → Ready', async () => {
+    h = await startHarness();
+    await h.apply(utilityServer('kv'));
+    const server = await ready(h, 'team-a', 'kv');
+    for (const path of [DEPLOY('team-a', 'kv'), SVC('team-a', 'kv'), SA('team-a', 'kv')]) {
+      const child = await h.get<{ metadata: { ownerReferences: { uid: string; controller: boolean; kind: string }[]; labels: Record<string, string> } }>(path);
+      assert.ok(child, `${path} exists`);
+      assert.deepEqual(child.metadata.ownerReferences.map((o) => [o.kind, o.uid, o.controller]), [['McpServer', server.metadata.uid, true]]);
+      for (const label of ['app.kubernetes.io/name', 'app.kubernetes.io/instance', 'app.kubernetes.io/component', 'app.kubernetes.io/managed-by']) assert.ok(child.metadata.labels[label], `${path} has ${label}`);
+    }
+    const status = server.status!;
+    for (const type of ['Accepted', 'Available', 'Verified', 'Ready']) assert.equal(status.conditions!.find((c) => c.type === type)?.status, 'True', type);
+    assert.equal(status.conditions!.find((c) => c.type === 'Degraded')?.status, 'False');
+    assert.equal(status.server?.name, 'utility');
+    assert.ok((status.toolCount ?? 0) >= 6, `tools: ${status.toolCount}`);
+    assert.ok(status.tools?.some((t) => t.name === 'kv_get'));
+    assert.equal(status.url, 'http://kv.team-a.svc.cluster.local/mcp');
+    assert.equal(status.selector, 'app.kubernetes.io/instance=kv,app.kubernetes.io/component=mcp-server');
+    const events = await h.get<{ items: { reason: string; involvedObject: { name: string } }[] }>('/api/v1/namespaces/team-a/events');
+    assert.ok(events!.items.some((e) => e.involvedObject.name === 'kv' && e.reason === 'ServerReady'), 'an Event records the transition to Ready');
+  });
+
+  it('rolls the pods on a spec change but not on a label change, and scales through the scale subresource', async () => {
+    h = await startHarness();
+    await h.apply(utilityServer('kv'));
+    await ready(h, 'team-a', 'kv', 1);
+    const before = await h.get<V1Deployment>(DEPLOY('team-a', 'kv'));
+
+    h.sim.accounting.reset();
+    const labelled = await h.request('PATCH', MCP('team-a', 'kv'), { metadata: { labels: { team: 'blue' } } }, 'application/merge-patch+json');
+    assert.equal(labelled.status, 200);
+    await h.sim.settle();
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(h.sim.accounting.count({ userAgent: 'mcpfleet-operator', resource: 'deployments.apps', verb: 'patch' }), 0, 'a label-only change does not touch the Deployment');
+    assert.equal(hashOf(await h.get<V1Deployment>(DEPLOY('team-a', 'kv'))), hashOf(before));
+
+    await h.apply(utilityServer('kv', 'team-a', { env: [{ name: 'KV_MAX_KEYS', value: '500' }] }));
+    const changed = await waitFor('a new config hash', async () => {
+      const d = await h.get<V1Deployment>(DEPLOY('team-a', 'kv'));
+      return hashOf(d) !== hashOf(before) ? d : undefined;
+    });
+    assert.ok(changed.spec!.template.spec!.containers[0]!.env!.some((e) => e.name === 'KV_MAX_KEYS'));
+    const rolled = await ready(h, 'team-a', 'kv', 2);
+    assert.equal(rolled.status?.observedGeneration, 2);
+
+    const scaled = await h.request('PATCH', `${MCP('team-a', 'kv')}/scale`, { spec: { replicas: 3 } }, 'application/merge-patch+json');
+    assert.equal(scaled.status, 200, JSON.stringify(scaled.body));
+    await waitFor('3 replicas', async () => ((await h.get<V1Deployment>(DEPLOY('team-a', 'kv')))?.spec?.replicas === 3 ? true : undefined));
+    const after = await waitFor('3 ready replicas in status', async () => {
+      const s = await h.mcpServer('team-a', 'kv');
+      return s?.status?.readyReplicas === 3 ? s : undefined;
+    });
+    assert.equal(after.spec.replicas, 3);
+    assert.equal(hashOf(await h.get<V1Deployment>(DEPLOY('team-a', 'kv'))), hashOf(changed), 'scaling does not roll the pods');
+  });
+
+  it('recreates a child deleted by hand, restores a hand-edited owned field, and garbage-collects children on delete', async () => {
+    h = await startHarness();
+    await h.apply(utilityServer('kv', 'team-a', { replicas: 2 }));
+    await ready(h, 'team-a', 'kv');
+    const svc = await h.get<{ metadata: { uid: string } }>(SVC('team-a', 'kv'));
+    assert.equal((await h.request('DELETE', SVC('team-a', 'kv'))).status, 200);
+    await waitFor('the Service recreated', async () => {
+      const again = await h.get<{ metadata: { uid: string } }>(SVC('team-a', 'kv'));
+      return again && again.metadata.uid !== svc!.metadata.uid ? again : undefined;
+    });
+
+    const edit = await h.request('PATCH', DEPLOY('team-a', 'kv'), { spec: { replicas: 5 } }, 'application/merge-patch+json');
+    assert.equal(edit.status, 200);
+    await waitFor('replicas restored to 2', async () => ((await h.get<V1Deployment>(DEPLOY('team-a', 'kv')))?.spec?.replicas === 2 ? true : undefined));
+
+    assert.equal((await h.request('DELETE', MCP('team-a', 'kv'))).status, 200);
+    await waitFor('children garbage-collected', async () => {
+      const left = await Promise.all([DEPLOY('team-a', 'kv'), SVC('team-a', 'kv'), SA('team-a', 'kv')].map((p) => h.get(p)));
+      return left.every((x) => x === undefined) ? true : undefined;
+    });
+  });
+
+  it('reports a spec the schema lets through as Accepted=False, reconciles it a bounded number of times, and keeps serving others', async () => {
+    h = await startHarness();
+    // kube-sim does not evaluate CEL, so these reach the operator exactly as on a cluster whose API server lacks CEL.
+    await h.apply(utilityServer('both', 'team-a', { image: 'ghcr.io/acme/x:1' }));
+    await h.apply({ apiVersion: 'mcpfleet.dev/v1alpha1', kind: 'McpServer', metadata: { name: 'clash', namespace: 'team-a' }, spec: { catalog: 'utility', autoscaling: { hpa: { maxReplicas: 2 }, keda: { maxReplicas: 2 } } } });
+    await h.apply({ apiVersion: 'mcpfleet.dev/v1alpha1', kind: 'McpServer', metadata: { name: 'badcfg', namespace: 'team-a' }, spec: { catalog: 'filesystem', config: { root: '/data' } } });
+    await h.apply(utilityServer('good', 'team-b'));
+    const accepted = async (name: string) => waitFor(`${name} Accepted=False`, async () => {
+      const c = await h.condition('team-a', name, 'Accepted');
+      return c?.status === 'False' ? c : undefined;
+    });
+    assert.match((await accepted('both')).message, /set exactly one of spec\.catalog and spec\.image/);
+    assert.match((await accepted('clash')).message, /at most one of autoscaling\.hpa and autoscaling\.keda/);
+    const cfg = await accepted('badcfg');
+    assert.equal(cfg.reason, 'InvalidCatalogConfig');
+    assert.match(cfg.message, /spec\.config/);
+    await ready(h, 'team-b', 'good');
+    assert.equal(await h.get(DEPLOY('team-a', 'both')), undefined, 'nothing is deployed for an invalid spec');
+
+    const reconciles = () => h.operator.metrics.registry.getSingleMetric('mcpfleet_reconcile_total');
+    const total = async () => ((await reconciles()!.get()).values as { value: number }[]).reduce((n, v) => n + v.value, 0);
+    const before = await total();
+    await new Promise((r) => setTimeout(r, 1_500));
+    assert.ok((await total()) - before <= 2, 'no hot loop on invalid specs');
+  });
+
+  it('makes zero writes on a forced full resync after convergence', async () => {
+    h = await startHarness({ operatorFlags: ['--resync-period', '1s'] });
+    await h.apply(utilityServer('a'));
+    await h.apply(utilityServer('b', 'team-b', { replicas: 2, expose: { service: { type: 'ClusterIP', port: 8080 } } }));
+    await ready(h, 'team-a', 'a');
+    await ready(h, 'team-b', 'b');
+    await new Promise((r) => setTimeout(r, 500));
+    const reconcileCount = async () => ((await h.operator.metrics.registry.getSingleMetric('mcpfleet_reconcile_total')!.get()).values as { value: number }[]).reduce((n, v) => n + v.value, 0);
+    h.sim.accounting.reset();
+    const before = await reconcileCount();
+    await new Promise((r) => setTimeout(r, 3_000));
+    assert.ok((await reconcileCount()) - before >= 4, 'the 1 s resync re-reconciled both servers several times');
+    assert.equal(h.operatorWrites(), 0, `writes: ${JSON.stringify(h.sim.accounting.snapshot().byUserAgent)}`);
+  });
+});
