@@ -61,3 +61,18 @@ export const REASONS = {
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_MCP_PATH = '/mcp';
 export const HEALTH_PATHS = { liveness: '/healthz', readiness: '/readyz', metrics: '/metrics' } as const;
+
+/** Cloud identity (IRSA, EKS Pod Identity, Azure Workload Identity). */
+export const IDENTITY = {
+  /** The condition that says what identity binding was done, or what is missing. */
+  condition: 'IdentityReady',
+  /** Holds a McpServer until its EKS Pod Identity association is deleted. */
+  podIdentityFinalizer: `${GROUP}/pod-identity`,
+  /** On the McpServer: "<cluster>/<associationId>" of the association the operator created. */
+  associationAnnotation: `${GROUP}/eks-pod-identity-association`,
+  /** On the pod template: the identity the pods were created for (a change rolls them). */
+  podAnnotation: `${GROUP}/cloud-identity`,
+  /** Tags on EKS associations naming the McpServer that owns them. */
+  ownerUidTag: `${GROUP}/owner-uid`,
+  ownerTag: `${GROUP}/owner`,
+} as const;

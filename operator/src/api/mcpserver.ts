@@ -112,10 +112,19 @@ const kedaSchema = cel(
       maxReplicas: z.number().int().min(1, { message: 'must be 1 or more' }).describe('Most replicas KEDA may create.'),
       pollingInterval: z.number().int().min(1).optional().describe('Seconds between trigger checks (KEDA default 30).'),
       cooldownPeriod: z.number().int().min(0).optional().describe('Seconds after the last active trigger before scaling to zero (KEDA default 300).'),
-      triggers: z.array(kedaTriggerSchema).optional().describe('KEDA triggers; default: CPU utilisation 70%.'),
+      triggers: z.array(kedaTriggerSchema).optional().describe('KEDA triggers; default: CPU utilisation 70% (a resource trigger cannot wake a server at zero, so with it the minimum becomes 1).'),
     })
     .describe('A KEDA ScaledObject (keda.sh/v1alpha1); needs KEDA installed.'),
-  [{ rule: '!has(self.minReplicas) || self.minReplicas <= self.maxReplicas', message: 'minReplicas must be less than or equal to maxReplicas', fieldPath: '.minReplicas', holds: (s) => s.minReplicas === undefined || s.minReplicas <= s.maxReplicas }],
+  [
+    { rule: '!has(self.minReplicas) || self.minReplicas <= self.maxReplicas', message: 'minReplicas must be less than or equal to maxReplicas', fieldPath: '.minReplicas', holds: (s) => s.minReplicas === undefined || s.minReplicas <= s.maxReplicas },
+    {
+      // KEDA's webhook refuses this too; saying it here points at the field to change.
+      rule: "!has(self.minReplicas) || self.minReplicas != 0 || !has(self.triggers) || self.triggers.exists(t, t.type != 'cpu' && t.type != 'memory')",
+      message: 'minReplicas 0 (scale to zero) needs a trigger other than cpu or memory, e.g. prometheus, aws-sqs-queue or cron',
+      fieldPath: '.triggers',
+      holds: (s) => s.minReplicas !== 0 || s.triggers === undefined || s.triggers.some((t) => t.type !== 'cpu' && t.type !== 'memory'),
+    },
+  ],
 );
 
 const autoscalingSchema = cel(
@@ -221,7 +230,11 @@ const cacheSchema = cel(
 const networkPolicySchema = z
   .strictObject({
     enabled: z.boolean().default(true).describe('Create a NetworkPolicy for the server pods.'),
-    ingressFrom: z.array(k8sType<k8s.V1NetworkPolicyPeer>('V1NetworkPolicyPeer')).optional().describe('Who may connect besides the ingress controller; default: pods in the same namespace.'),
+    ingressFrom: z.array(k8sType<k8s.V1NetworkPolicyPeer>('V1NetworkPolicyPeer')).optional().describe('Who may connect besides the ingress controller and the operator; default: pods in the same namespace. Add your Prometheus here when it scrapes the server.'),
+    ingressControllerFrom: z
+      .array(k8sType<k8s.V1NetworkPolicyPeer>('V1NetworkPolicyPeer'))
+      .optional()
+      .describe('Where the ingress controller connects from, allowed when an Ingress is set; default: the private address ranges for className alb (the ALB connects from its VPC addresses), else the namespaces ingress-nginx and the one named like the class.'),
     egressTo: z
       .array(
         z

@@ -2,8 +2,14 @@
 // (HPA, Ingress, PDB...) means adding it here and giving it a builder.
 import type { McpServer } from '../api/mcpserver.ts';
 import type { KubeObject } from '../kube/types.ts';
-import type { BuildContext } from './context.ts';
+import { NO_OPTIONAL_APIS, type BuildContext, type OptionalApis } from './context.ts';
 import { buildDeployment } from './deployment.ts';
+import { buildHpa } from './hpa.ts';
+import { buildIngress } from './ingress.ts';
+import { buildScaledObject } from './keda.ts';
+import { buildPrometheusRule, buildServiceMonitor } from './monitoring.ts';
+import { buildNetworkPolicy } from './networkpolicy.ts';
+import { buildPdb } from './pdb.ts';
 import { buildService } from './service.ts';
 import { buildServiceAccount } from './serviceaccount.ts';
 
@@ -12,12 +18,24 @@ export interface OwnedKind {
   kind: string;
   /** Collection path across namespaces, for the informer. */
   path: string;
+  /**
+   * Set for kinds of optional APIs (CRDs of KEDA, the Prometheus Operator): discovered at run
+   * time, watched only once served, never required.
+   */
+  optional?: keyof OptionalApis;
 }
 
 export const OWNED_KINDS: readonly OwnedKind[] = [
   { apiVersion: 'v1', kind: 'ServiceAccount', path: '/api/v1/serviceaccounts' },
   { apiVersion: 'apps/v1', kind: 'Deployment', path: '/apis/apps/v1/deployments' },
   { apiVersion: 'v1', kind: 'Service', path: '/api/v1/services' },
+  { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', path: '/apis/autoscaling/v2/horizontalpodautoscalers' },
+  { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', path: '/apis/networking.k8s.io/v1/ingresses' },
+  { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', path: '/apis/policy/v1/poddisruptionbudgets' },
+  { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', path: '/apis/networking.k8s.io/v1/networkpolicies' },
+  { apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject', path: '/apis/keda.sh/v1alpha1/scaledobjects', optional: 'keda' },
+  { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', path: '/apis/monitoring.coreos.com/v1/servicemonitors', optional: 'serviceMonitor' },
+  { apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule', path: '/apis/monitoring.coreos.com/v1/prometheusrules', optional: 'prometheusRule' },
 ];
 
 export function kindKey(apiVersion: string, kind: string): string {
@@ -30,6 +48,21 @@ export function desiredChildren(server: McpServer, ctx: BuildContext): KubeObjec
     buildServiceAccount(server) as KubeObject | undefined,
     buildDeployment(server, ctx) as KubeObject,
     buildService(server) as KubeObject,
+    buildHpa(server) as KubeObject | undefined,
+    ...integrationChildren(server, ctx),
   ];
   return children.filter((c): c is KubeObject => c !== undefined);
+}
+
+/** Children of the platform integrations; kinds of optional APIs only when the cluster serves them. */
+function integrationChildren(server: McpServer, ctx: BuildContext): (KubeObject | undefined)[] {
+  const apis = ctx.optionalApis ?? NO_OPTIONAL_APIS;
+  return [
+    apis.keda ? buildScaledObject(server) : undefined,
+    buildIngress(server) as KubeObject | undefined,
+    buildPdb(server) as KubeObject | undefined,
+    buildNetworkPolicy(server, ctx) as KubeObject | undefined,
+    apis.serviceMonitor ? buildServiceMonitor(server) : undefined,
+    apis.prometheusRule ? buildPrometheusRule(server) : undefined,
+  ];
 }

@@ -7,6 +7,22 @@ export interface BuildContext {
   clusterDomain: string;
   /** Hash input for referenced Secrets/ConfigMaps: "secret/name" → resourceVersion ("" when missing). */
   referencedVersions: Record<string, string>;
+  /** Optional APIs the cluster serves (discovered); absent means none of them. */
+  optionalApis?: OptionalApis;
+  /** Namespace the operator runs in: its MCP verification must get through NetworkPolicies. */
+  operatorNamespace?: string;
 }
+
+/** Optional APIs a child kind depends on; each is discovered, never assumed. */
+export interface OptionalApis {
+  /** keda.sh/v1alpha1 ScaledObject */
+  keda: boolean;
+  /** monitoring.coreos.com/v1 ServiceMonitor */
+  serviceMonitor: boolean;
+  /** monitoring.coreos.com/v1 PrometheusRule */
+  prometheusRule: boolean;
+}
+
+export const NO_OPTIONAL_APIS: OptionalApis = { keda: false, serviceMonitor: false, prometheusRule: false };
 
 export const DEFAULT_CLUSTER_DOMAIN = 'cluster.local';
