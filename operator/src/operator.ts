@@ -13,7 +13,8 @@ import { objectKey, ownerKeyOf } from './kube/keys.ts';
 import { ResourceResolver } from './kube/resources.ts';
 import type { KubeObject } from './kube/types.ts';
 import type { McpServer } from './api/mcpserver.ts';
-import { OWNED_KINDS, kindKey } from './mcpserver/children.ts';
+import { OWNED_KINDS, kindKey, type OwnedKind } from './mcpserver/children.ts';
+import type { OptionalApis } from './mcpserver/context.ts';
 import { EventRecorder } from './mcpserver/events.ts';
 import { HANDOFF_FIELD_MANAGER, McpServerReconciler, type ReconcilerCache } from './mcpserver/reconciler.ts';
 import { Verifier, serviceDnsResolver, type EndpointResolver } from './mcpserver/verifier.ts';
@@ -46,6 +47,9 @@ export class Operator {
   private readonly informers: Informer<KubeObject>[] = [];
   private readonly mcpServers: Informer<KubeObject>;
   private readonly children = new Map<string, Informer<KubeObject>>();
+  private readonly resources: ResourceResolver;
+  private readonly createChildInformer: (kind: OwnedKind) => Informer<KubeObject>;
+  private started = false;
   private readonly readyStates = new Map<string, ReadyState>();
   private elector: LeaderElector | undefined;
   private health: HealthServer | undefined;
@@ -59,6 +63,7 @@ export class Operator {
     const kc = loadKubeConfig({ kubeconfigPath: opts.config.kubeconfig, context: opts.config.kubeContext });
     this.client = new KubeClient({ kc, userAgent: `${FIELD_MANAGER}/${this.identity}`, requestTimeoutMs: opts.config.apiTimeoutMs });
     const resources = new ResourceResolver({ client: this.client, extra: [{ apiVersion: API_VERSION, kind: KIND, plural: PLURAL, namespaced: true, subresources: ['status', 'scale'] }] });
+    this.resources = resources;
     const canWrite = () => this.leading;
     const applier = new Applier({ client: this.client, resources, canWrite });
     const handoffApplier = new Applier({ client: this.client, resources, canWrite, fieldManager: HANDOFF_FIELD_MANAGER });
@@ -95,8 +100,8 @@ export class Operator {
       onChange: (obj) => this.queue.add(objectKey(obj)),
     });
     this.informers.push(this.mcpServers);
-    for (const kind of OWNED_KINDS) {
-      const informer = createInformer<KubeObject>({
+    this.createChildInformer = (kind) =>
+      createInformer<KubeObject>({
         ...common,
         name: kind.path.split('/').pop()!,
         path: scoped(kind.path),
@@ -106,6 +111,10 @@ export class Operator {
           if (owner) this.queue.add(owner);
         },
       });
+    // Kinds of optional APIs get their informer once discovery finds them (optionalApis()):
+    // watching a resource the server does not serve would only fail and back off forever.
+    for (const kind of OWNED_KINDS.filter((k) => !k.optional)) {
+      const informer = this.createChildInformer(kind);
       this.children.set(kindKey(kind.apiVersion, kind.kind), informer);
       this.informers.push(informer);
     }
@@ -125,7 +134,9 @@ export class Operator {
       cache,
       verifier: this.verifier,
       events: new EventRecorder({ client: this.client, component: FIELD_MANAGER, instance: this.identity, canWrite }),
-      settings: { serversImage: { repository: opts.config.serversImageRepository, tag: opts.config.serversImageTag }, clusterDomain: 'cluster.local' },
+      // The chart runs the operator in the Lease's namespace; NetworkPolicies let it verify servers.
+      settings: { serversImage: { repository: opts.config.serversImageRepository, tag: opts.config.serversImageTag }, clusterDomain: 'cluster.local', operatorNamespace: opts.config.leaseNamespace },
+      optionalApis: () => this.optionalApis(),
       onReadyState: (key, state) => this.recordReadyState(key, state),
     });
     this.controller = new Controller({
@@ -156,6 +167,7 @@ export class Operator {
       logger: this.logger,
     });
     for (const informer of this.informers) informer.start();
+    this.started = true;
     if (!this.config.leaderElect) {
       this.startLeading();
       return;
@@ -199,6 +211,29 @@ export class Operator {
     this.leading = false;
     this.logger.warn('lost leadership: stopped reconciling', { identity: this.identity });
     void this.controller.stop();
+  }
+
+  /**
+   * Which optional APIs the cluster serves. Discovery is cached by the resolver (a miss is
+   * re-checked at most every 30 s), so calling this on every reconcile costs no request in the
+   * steady state; an API found for the first time gets its informer here.
+   */
+  async optionalApis(): Promise<OptionalApis> {
+    const apis: OptionalApis = { keda: false, serviceMonitor: false, prometheusRule: false };
+    for (const kind of OWNED_KINDS) {
+      if (!kind.optional) continue;
+      const served = await this.resources.has(kind.apiVersion, kind.kind);
+      apis[kind.optional] = served;
+      const key = kindKey(kind.apiVersion, kind.kind);
+      if (served && !this.children.has(key)) {
+        const informer = this.createChildInformer(kind);
+        this.children.set(key, informer);
+        this.informers.push(informer);
+        if (this.started) informer.start();
+        this.logger.info('optional API discovered; watching it', { apiVersion: kind.apiVersion, kind: kind.kind });
+      }
+    }
+    return apis;
   }
 
   /** The verifier calls API-key protected servers with the first key of their Secret. */

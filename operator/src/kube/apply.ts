@@ -11,6 +11,10 @@ import type { KubeObject, ObjectRef, PropagationPolicy } from './types.ts';
 export const DEFAULT_FIELD_MANAGER = 'mcpfleet-operator';
 export const APPLY_PATCH_CONTENT_TYPE = 'application/apply-patch+yaml';
 export const MERGE_PATCH_CONTENT_TYPE = 'application/merge-patch+json';
+export const JSON_PATCH_CONTENT_TYPE = 'application/json-patch+json';
+
+/** One RFC 6902 operation. */
+export type JsonPatchOp = { op: 'add' | 'replace' | 'test'; path: string; value: unknown } | { op: 'remove'; path: string };
 
 export interface ApplierOptions {
   client: KubeClient;
@@ -81,6 +85,18 @@ export class Applier {
     this.assertCanWrite(`patch status of ${describe(ref)}`);
     const object = await this.client.patch<T>(path, { status }, MERGE_PATCH_CONTENT_TYPE, { fieldManager: this.fieldManager });
     return { changed: true, object };
+  }
+
+  /**
+   * JSON patch (RFC 6902) of the main resource, for list edits server-side apply cannot make
+   * safely: adding or removing our finalizer whatever other managers did to the list. Callers
+   * put `test` operations first (e.g. on metadata.resourceVersion) so a stale view fails (and is
+   * retried) instead of overwriting someone else's change.
+   */
+  async jsonPatch<T extends KubeObject = KubeObject>(ref: ObjectRef, ops: readonly JsonPatchOp[]): Promise<T> {
+    const path = await this.resources.objectPath(ref);
+    this.assertCanWrite(`patch ${describe(ref)}`);
+    return this.client.patch<T>(path, ops, JSON_PATCH_CONTENT_TYPE, { fieldManager: this.fieldManager });
   }
 
   /**

@@ -38,7 +38,14 @@ export function findCondition(conditions: readonly Condition[] | undefined, type
   return conditions?.find((c) => c.type === type);
 }
 
-/** Conditions whose status differs between two lists (new ones included): the Events to emit. */
+/**
+ * The Events to emit: conditions whose status flipped. A condition seen for the first time is
+ * reported only when it is bad news (so a new object does not produce five "Unknown" events).
+ */
 export function flippedConditions(before: readonly Condition[] | undefined, after: readonly Condition[]): Condition[] {
-  return after.filter((c) => findCondition(before, c.type)?.status !== c.status);
+  return after.filter((c) => {
+    const old = findCondition(before, c.type);
+    if (old) return old.status !== c.status;
+    return c.type === 'Degraded' ? c.status === 'True' : c.status === 'False' && c.type === 'Accepted';
+  });
 }

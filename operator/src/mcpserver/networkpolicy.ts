@@ -2,7 +2,7 @@
 // peers, the ingress controller (when an Ingress exists) and the operator (it verifies the
 // endpoint); egress only to the declared destinations plus cluster DNS, or anywhere when
 // egressTo is unset (then the policy does not list the Egress type at all).
-import type { V1NetworkPolicy, V1NetworkPolicyEgressRule, V1NetworkPolicyPeer } from '@kubernetes/client-node';
+import type { V1NetworkPolicy, V1NetworkPolicyEgressRule, V1NetworkPolicyIngressRule, V1NetworkPolicyPeer } from '@kubernetes/client-node';
 import type { McpServer } from '../api/mcpserver.ts';
 import type { BuildContext } from './context.ts';
 import { ALB_CLASS } from './ingress.ts';
@@ -52,7 +52,8 @@ export function buildNetworkPolicy(server: McpServer, ctx: Pick<BuildContext, 'o
     spec: {
       podSelector: { matchLabels: selectorLabels(server) },
       policyTypes: egress ? ['Ingress', 'Egress'] : ['Ingress'],
-      ingress: [{ from, ports: [{ protocol: 'TCP', port: server.spec.transport.port }] }],
+      // client-node's model names the field `_from` (from is reserved); the API's name is `from`.
+      ingress: [{ from, ports: [{ protocol: 'TCP', port: server.spec.transport.port }] } as V1NetworkPolicyIngressRule],
       ...(egress ? { egress: [...egress, DNS_EGRESS] } : {}),
     },
   };

@@ -2,7 +2,7 @@
 // differs (server-side apply, one field manager) → prune children no longer wanted → verify the
 // MCP endpoint in the background → write status only when it changed. It never looks at the
 // event that enqueued the key (DESIGN §4.1); an invalid spec is a False condition, not an error.
-import type { V1Deployment } from '@kubernetes/client-node';
+import type { V1Deployment, V1Ingress } from '@kubernetes/client-node';
 import { CONDITION_TYPES, FIELD_MANAGER, REASONS } from '../api/constants.ts';
 import type { McpServer, McpServerStatus } from '../api/mcpserver.ts';
 import { validateMcpServer } from '../api/validation.ts';
@@ -14,9 +14,10 @@ import type { KubeObject } from '../kube/types.ts';
 import type { ReconcileContext, ReconcileOutcome } from '../runtime/controller.ts';
 import { desiredChildren, kindKey, OWNED_KINDS } from './children.ts';
 import { flippedConditions } from './conditions.ts';
-import type { BuildContext } from './context.ts';
+import { NO_OPTIONAL_APIS, type BuildContext, type OptionalApis } from './context.ts';
 import { autoscalerOwnsReplicas } from './deployment.ts';
 import type { EventRecorder } from './events.ts';
+import { integrationStatus } from './integrations.ts';
 import { selectorString } from './labels.ts';
 import { referencedObjects, referenceKey } from './references.ts';
 import { resolveRuntime } from './runtime.ts';
@@ -40,7 +41,9 @@ export interface ReconcilerDeps {
   cache: ReconcilerCache;
   verifier: Verifier;
   events: EventRecorder;
-  settings: Omit<BuildContext, 'referencedVersions'>;
+  settings: Omit<BuildContext, 'referencedVersions' | 'optionalApis'>;
+  /** Which optional APIs (KEDA, Prometheus Operator) the cluster serves; cheap, cached discovery. */
+  optionalApis?: () => Promise<OptionalApis>;
   now?: () => Date;
   /** Called with every McpServer's Ready status after its reconcile (metrics gauge). */
   onReadyState?: (key: string, ready: 'True' | 'False' | 'Unknown' | undefined) => void;
@@ -90,7 +93,8 @@ export class McpServerReconciler {
       referencedVersions[referenceKey(ref)] = live?.metadata?.resourceVersion ?? '';
       if (!live && !ref.optional) missing.push(`${ref.kind} ${ref.name}`);
     }
-    const buildContext: BuildContext = { ...this.deps.settings, referencedVersions };
+    const optionalApis = this.deps.optionalApis ? await this.deps.optionalApis() : NO_OPTIONAL_APIS;
+    const buildContext: BuildContext = { ...this.deps.settings, referencedVersions, optionalApis };
 
     const desired = desiredChildren(server, buildContext);
     const applied = new Map<string, KubeObject>();
@@ -106,12 +110,18 @@ export class McpServerReconciler {
 
     const url = inClusterUrl(server, this.deps.settings);
     const deployment = applied.get(kindKey('apps/v1', 'Deployment')) as V1Deployment | undefined;
-    const status0 = computeStatus(previous, { generation, deployment, missingReferences: missing, url, selector: selectorString(server), verification: this.deps.verifier.result(key) }, now);
+    const integration = integrationStatus(server, {
+      apis: optionalApis,
+      ingress: applied.get(kindKey('networking.k8s.io/v1', 'Ingress')) as V1Ingress | undefined,
+      scaledObject: applied.get(kindKey('keda.sh/v1alpha1', 'ScaledObject')),
+    });
+    const integrationObservation = { extraConditions: integration.conditions, retiredConditions: integration.retired, ...(integration.externalUrl ? { externalUrl: integration.externalUrl } : {}) };
+    const status0 = computeStatus(previous, { generation, deployment, missingReferences: missing, url, selector: selectorString(server), verification: this.deps.verifier.result(key), ...integrationObservation }, now);
     let requeueAfterMs: number | undefined;
     if (status0.conditions?.find((c) => c.type === CONDITION_TYPES.available)?.status === 'True') {
       requeueAfterMs = this.deps.verifier.request(key, server, url);
     }
-    const status = computeStatus(previous, { generation, deployment, missingReferences: missing, url, selector: selectorString(server), verification: this.deps.verifier.result(key) }, now);
+    const status = computeStatus(previous, { generation, deployment, missingReferences: missing, url, selector: selectorString(server), verification: this.deps.verifier.result(key), ...integrationObservation }, now);
     await this.writeStatus(raw, previous, status);
     this.deps.onReadyState?.(key, status.conditions?.find((c) => c.type === CONDITION_TYPES.ready)?.status);
     return requeueAfterMs !== undefined ? { requeueAfterMs } : undefined;

@@ -21,6 +21,8 @@ export interface StatusObservation {
   selector?: string;
   /** Conditions contributed by integrations (autoscaling, identity, ...). */
   extraConditions?: ConditionInput[];
+  /** Integration condition types that no longer apply (the feature was turned off): removed. */
+  retiredConditions?: string[];
 }
 
 interface Availability {
@@ -135,6 +137,7 @@ export function computeStatus(previous: McpServerStatus | undefined, obs: Status
     ? { type: C.degraded, status: 'True', reason: degradedReasons[0]!.reason, message: degradedReasons.map((d) => d.message).join('; ') }
     : { type: C.degraded, status: 'False', reason: REASONS.asExpected, message: 'no problems observed' };
 
-  next.conditions = setConditions(previous?.conditions, [accepted, avail.condition, verified, ready, degraded, ...(obs.extraConditions ?? [])], obs.generation, now);
+  const kept = previous?.conditions?.filter((c) => !obs.retiredConditions?.includes(c.type));
+  next.conditions = setConditions(kept, [accepted, avail.condition, verified, ready, degraded, ...(obs.extraConditions ?? [])], obs.generation, now);
   return next;
 }
