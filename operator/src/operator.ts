@@ -16,6 +16,8 @@ import type { McpServer } from './api/mcpserver.ts';
 import { OWNED_KINDS, kindKey, type OwnedKind } from './mcpserver/children.ts';
 import type { OptionalApis } from './mcpserver/context.ts';
 import { EventRecorder } from './mcpserver/events.ts';
+import { createEksPodIdentityApi } from './mcpserver/identity/eks-api.ts';
+import { PodIdentityAssociations } from './mcpserver/identity/pod-identity.ts';
 import { HANDOFF_FIELD_MANAGER, McpServerReconciler, type ReconcilerCache } from './mcpserver/reconciler.ts';
 import { Verifier, serviceDnsResolver, type EndpointResolver } from './mcpserver/verifier.ts';
 import { startHealthServer, type HealthServer } from './observability/health.ts';
@@ -78,7 +80,8 @@ export class Operator {
       intervalMs: opts.config.verifyIntervalMs || Number.MAX_SAFE_INTEGER,
       timeoutMs: opts.verifyTimeoutMs ?? 10_000,
       backoff: { initialMs: 2_000, maxMs: 300_000 },
-      concurrency: 8,
+      // Probes wait on the network, not the CPU: many may run at once.
+      concurrency: 32,
       onResult: (key) => this.queue.add(key),
       headersFor: (server) => this.apiKeyHeaders(server),
     });
@@ -138,6 +141,11 @@ export class Operator {
       settings: { serversImage: { repository: opts.config.serversImageRepository, tag: opts.config.serversImageTag }, clusterDomain: 'cluster.local', operatorNamespace: opts.config.leaseNamespace },
       optionalApis: () => this.optionalApis(),
       onReadyState: (key, state) => this.recordReadyState(key, state),
+      // The EKS client (and the AWS SDK) is created on the first pod-identity McpServer.
+      podIdentity: {
+        associations: new PodIdentityAssociations({ api: () => createEksPodIdentityApi({ region: opts.config.awsRegion, endpoint: opts.config.eksEndpoint }) }),
+        defaultClusterName: opts.config.eksClusterName,
+      },
     });
     this.controller = new Controller({
       name: 'mcpserver',

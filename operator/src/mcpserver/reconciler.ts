@@ -3,7 +3,7 @@
 // MCP endpoint in the background → write status only when it changed. It never looks at the
 // event that enqueued the key (DESIGN §4.1); an invalid spec is a False condition, not an error.
 import type { V1Deployment, V1Ingress } from '@kubernetes/client-node';
-import { CONDITION_TYPES, FIELD_MANAGER, REASONS } from '../api/constants.ts';
+import { CONDITION_TYPES, FIELD_MANAGER, IDENTITY, REASONS } from '../api/constants.ts';
 import type { McpServer, McpServerStatus } from '../api/mcpserver.ts';
 import { validateMcpServer } from '../api/validation.ts';
 import type { Applier } from '../kube/apply.ts';
@@ -12,11 +12,15 @@ import { parseKey } from '../kube/keys.ts';
 import { deepEqual } from '../kube/needs-apply.ts';
 import type { KubeObject } from '../kube/types.ts';
 import type { ReconcileContext, ReconcileOutcome } from '../runtime/controller.ts';
+import { withObject } from '../observability/logger.ts';
 import { desiredChildren, kindKey, OWNED_KINDS } from './children.ts';
-import { flippedConditions } from './conditions.ts';
+import { flippedConditions, setConditions } from './conditions.ts';
 import { NO_OPTIONAL_APIS, type BuildContext, type OptionalApis } from './context.ts';
 import { autoscalerOwnsReplicas } from './deployment.ts';
 import type { EventRecorder } from './events.ts';
+import { createEksPodIdentityApi } from './identity/eks-api.ts';
+import { PodIdentityAssociations } from './identity/pod-identity.ts';
+import { IdentityStep } from './identity/step.ts';
 import { integrationStatus } from './integrations.ts';
 import { selectorString } from './labels.ts';
 import { referencedObjects, referenceKey } from './references.ts';
@@ -47,14 +51,23 @@ export interface ReconcilerDeps {
   now?: () => Date;
   /** Called with every McpServer's Ready status after its reconcile (metrics gauge). */
   onReadyState?: (key: string, ready: 'True' | 'False' | 'Unknown' | undefined) => void;
+  /** EKS Pod Identity associations (default: the real EKS API, SDK defaults, no default cluster). */
+  podIdentity?: { associations: PodIdentityAssociations; defaultClusterName?: string | undefined };
 }
 
 export const HANDOFF_FIELD_MANAGER = `${FIELD_MANAGER}-replicas-handoff`;
 
 export class McpServerReconciler {
   private readonly deps: ReconcilerDeps;
+  private readonly identity: IdentityStep;
   constructor(deps: ReconcilerDeps) {
     this.deps = deps;
+    this.identity = new IdentityStep({
+      client: deps.client,
+      applier: deps.applier,
+      associations: deps.podIdentity?.associations ?? new PodIdentityAssociations({ api: () => createEksPodIdentityApi() }),
+      defaultClusterName: deps.podIdentity?.defaultClusterName,
+    });
   }
 
   async reconcile(key: string, ctx: ReconcileContext): Promise<ReconcileOutcome> {
@@ -67,10 +80,20 @@ export class McpServerReconciler {
       this.deps.onReadyState?.(key, undefined);
       return;
     }
-    if (raw.metadata?.deletionTimestamp) return;
+    ctx = { ...ctx, logger: withObject(ctx.logger, raw) };
     const generation = raw.metadata?.generation ?? 0;
     const previous = raw.status as McpServerStatus | undefined;
     const now = (this.deps.now ?? (() => new Date()))().toISOString();
+    if (raw.metadata?.deletionTimestamp) {
+      // Being deleted: only finalizers are left to run (the children go with their owner).
+      const validated = validateMcpServer(raw);
+      const { failure } = await this.identity.finalize(raw, validated.ok ? validated.value : undefined, ctx);
+      if (failure) {
+        await this.writeStatus(raw, previous, { ...(previous ?? {}), conditions: setConditions(previous?.conditions, [failure.condition], generation, now) });
+        throw failure.error;
+      }
+      return;
+    }
 
     const validation = validateMcpServer(raw);
     if (!validation.ok) {
@@ -96,6 +119,9 @@ export class McpServerReconciler {
     const optionalApis = this.deps.optionalApis ? await this.deps.optionalApis() : NO_OPTIONAL_APIS;
     const buildContext: BuildContext = { ...this.deps.settings, referencedVersions, optionalApis };
 
+    // Before the pods exist: the Pod Identity webhook only serves pods created after the association.
+    const identity = await this.identity.reconcile(raw, server, ctx);
+
     const desired = desiredChildren(server, buildContext);
     const applied = new Map<string, KubeObject>();
     for (const child of desired) {
@@ -115,7 +141,11 @@ export class McpServerReconciler {
       ingress: applied.get(kindKey('networking.k8s.io/v1', 'Ingress')) as V1Ingress | undefined,
       scaledObject: applied.get(kindKey('keda.sh/v1alpha1', 'ScaledObject')),
     });
-    const integrationObservation = { extraConditions: integration.conditions, retiredConditions: integration.retired, ...(integration.externalUrl ? { externalUrl: integration.externalUrl } : {}) };
+    const integrationObservation = {
+      extraConditions: [...integration.conditions, ...(identity.condition ? [identity.condition] : [])],
+      retiredConditions: [...integration.retired, ...(identity.condition ? [] : [IDENTITY.condition])],
+      ...(integration.externalUrl ? { externalUrl: integration.externalUrl } : {}),
+    };
     const status0 = computeStatus(previous, { generation, deployment, missingReferences: missing, url, selector: selectorString(server), verification: this.deps.verifier.result(key), ...integrationObservation }, now);
     let requeueAfterMs: number | undefined;
     if (status0.conditions?.find((c) => c.type === CONDITION_TYPES.available)?.status === 'True') {
@@ -124,6 +154,8 @@ export class McpServerReconciler {
     const status = computeStatus(previous, { generation, deployment, missingReferences: missing, url, selector: selectorString(server), verification: this.deps.verifier.result(key), ...integrationObservation }, now);
     await this.writeStatus(raw, previous, status);
     this.deps.onReadyState?.(key, status.conditions?.find((c) => c.type === CONDITION_TYPES.ready)?.status);
+    if (identity.error) throw identity.error;
+    if (identity.requeueAfterMs !== undefined) requeueAfterMs = Math.min(requeueAfterMs ?? identity.requeueAfterMs, identity.requeueAfterMs);
     return requeueAfterMs !== undefined ? { requeueAfterMs } : undefined;
   }
 
