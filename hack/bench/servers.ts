@@ -6,13 +6,15 @@
 //
 //   npm run bench:servers            (or: node hack/bench/servers.ts)
 //   BENCH_SCALE=0.2 npm run bench:servers   (shorter run)
+//   BENCH_VARIANTS=plain,kit,kit-sdk-path   (kit-sdk-path: the kit with its direct path off, so
+//                                            every call takes the SDK's HTTP entry)
 import type { ChildProcess } from 'node:child_process';
 import { fork } from 'node:child_process';
 import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
-type Variant = 'plain' | 'sdk-example' | 'kit';
+type Variant = 'plain' | 'sdk-example' | 'kit' | 'kit-sdk-path';
 const VARIANTS: Variant[] = (process.env.BENCH_VARIANTS?.split(',') as Variant[] | undefined) ?? ['plain', 'sdk-example', 'kit'];
 /** Extra node flags for the server processes, e.g. BENCH_CHILD_FLAGS=--cpu-prof for profiling. */
 const CHILD_FLAGS = (process.env.BENCH_CHILD_FLAGS ?? '').split(' ').filter(Boolean);
@@ -108,6 +110,7 @@ async function serveVariant(variant: Variant): Promise<number> {
       ],
     },
     parseKitConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' }),
+    { fastPath: variant !== 'kit-sdk-path' },
   );
   return kit.port;
 }

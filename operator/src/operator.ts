@@ -199,6 +199,8 @@ export class Operator {
   /** Graceful shutdown: stop reconciling, release the lease, stop watches and the health server. */
   async stop(): Promise<void> {
     this.leading = false;
+    // A reconcile still finishing must not start an informer for a newly discovered API now.
+    this.started = false;
     await this.controller.stop();
     await this.elector?.stop();
     this.verifier.stop();

@@ -26,24 +26,39 @@ export function parseHostHeader(value: string): HostPort | undefined {
   return { hostname: parts[0] ?? '', port: parts[1] };
 }
 
-/** Does one allow-list entry (`name`, `name:port` or `*.suffix`) admit this host? */
-function hostEntryMatches(entry: string, host: HostPort): boolean {
+/** One allow-list entry (`name`, `name:port` or `*.suffix`), parsed once. */
+type HostMatcher = { suffix: string } | HostPort | undefined;
+
+function compileHostEntry(entry: string): HostMatcher {
   const pattern = entry.trim().toLowerCase();
-  if (pattern.startsWith('*.')) {
-    const suffix = pattern.slice(1); // ".example.com"
-    return host.hostname.endsWith(suffix) && host.hostname.length > suffix.length;
+  if (pattern.startsWith('*.')) return { suffix: pattern.slice(1) }; // ".example.com"
+  return parseHostHeader(pattern);
+}
+
+function hostEntryMatches(matcher: HostMatcher, host: HostPort): boolean {
+  if (matcher === undefined) return false;
+  if ('suffix' in matcher) return host.hostname.endsWith(matcher.suffix) && host.hostname.length > matcher.suffix.length;
+  if (matcher.hostname !== host.hostname) return false;
+  return matcher.port === undefined || matcher.port === host.port;
+}
+
+// The allow-list is fixed at startup but checked on every request: parse each list once.
+const compiledHostLists = new WeakMap<readonly string[], HostMatcher[]>();
+
+function compiledHosts(allowedHosts: readonly string[]): HostMatcher[] {
+  let compiled = compiledHostLists.get(allowedHosts);
+  if (compiled === undefined) {
+    compiled = [...LOOPBACK_HOSTS, ...allowedHosts].map(compileHostEntry);
+    compiledHostLists.set(allowedHosts, compiled);
   }
-  const parsed = parseHostHeader(pattern);
-  if (parsed === undefined) return false;
-  if (parsed.hostname !== host.hostname) return false;
-  return parsed.port === undefined || parsed.port === host.port;
+  return compiled;
 }
 
 export function isHostAllowed(hostHeader: string | undefined, allowedHosts: readonly string[]): boolean {
   if (hostHeader === undefined) return false;
   const host = parseHostHeader(hostHeader);
   if (host === undefined) return false;
-  return [...LOOPBACK_HOSTS, ...allowedHosts].some((entry) => hostEntryMatches(entry, host));
+  return compiledHosts(allowedHosts).some((matcher) => hostEntryMatches(matcher, host));
 }
 
 /**

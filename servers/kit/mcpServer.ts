@@ -12,11 +12,19 @@ import type { ToolCallResult } from './toolRunner.ts';
 
 export type ToolCallback = (args: Record<string, unknown>, context?: unknown) => Promise<ToolCallResult>;
 
-/** A fresh, fully registered McpServer (also used as-is for stdio connections). */
-export function buildMcpServer(catalog: CatalogServer, runners: ReadonlyMap<string, ToolCallback>): McpServer {
+/**
+ * A fresh, fully registered McpServer (also used as-is for stdio connections).
+ * `supportedProtocolVersions` is for the fast path's instance, which must list the modern
+ * revision itself (the SDK entry adds it to its per-request instances when serving one).
+ */
+export function buildMcpServer(catalog: CatalogServer, runners: ReadonlyMap<string, ToolCallback>, options: { supportedProtocolVersions?: string[] } = {}): McpServer {
   const server = new McpServer(
     { name: catalog.name, version: catalog.version },
-    { capabilities: { tools: { listChanged: false } }, ...(catalog.instructions !== undefined && { instructions: catalog.instructions }) },
+    {
+      capabilities: { tools: { listChanged: false } },
+      ...(catalog.instructions !== undefined && { instructions: catalog.instructions }),
+      ...(options.supportedProtocolVersions !== undefined && { supportedProtocolVersions: options.supportedProtocolVersions }),
+    },
   );
   for (const tool of catalog.tools) {
     const runner = runners.get(tool.name);

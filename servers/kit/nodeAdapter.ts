@@ -4,6 +4,7 @@
 // streamed with backpressure. Measured against toNodeHandler in hack/bench/servers.ts.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { McpHttpHandler } from '@modelcontextprotocol/server';
+import type { FastPath } from './fastPath.ts';
 
 export type KitMcpHandler = (req: IncomingMessage, res: ServerResponse, parsedBody: unknown, authInfo: unknown) => Promise<void>;
 
@@ -25,8 +26,10 @@ async function streamBody(body: ReadableStream<Uint8Array>, res: ServerResponse)
   res.end();
 }
 
-export function createKitMcpHandler(handler: McpHttpHandler, onerror: (error: Error) => void): KitMcpHandler {
+export function createKitMcpHandler(handler: McpHttpHandler, onerror: (error: Error) => void, fastPath?: FastPath): KitMcpHandler {
   return async (req, res, parsedBody, authInfo) => {
+    const direct = fastPath?.serve(req, res, parsedBody, authInfo);
+    if (direct !== undefined) return direct;
     const controller = new AbortController();
     // The client went away before we answered: cancel the exchange (and the tool call).
     res.once('close', () => {

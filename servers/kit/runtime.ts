@@ -3,13 +3,15 @@
 // orderly shutdown. No process-level side effects: signals and exit codes belong to main.ts.
 import type { AddressInfo } from 'node:net';
 import type { Writable } from 'node:stream';
-import { createMcpHandler } from '@modelcontextprotocol/server';
+import { SUPPORTED_PROTOCOL_VERSIONS, createMcpHandler } from '@modelcontextprotocol/server';
 import type { McpHttpHandler } from '@modelcontextprotocol/server';
 import type { Authenticator } from './auth.ts';
 import { ApiKeyAuthenticator, OAuthAuthenticator } from './auth.ts';
 import type { ResultCache } from './cache.ts';
 import { MemoryResultCache, RedisResultCache } from './cache.ts';
 import type { KitConfig } from './config.ts';
+import type { FastPath } from './fastPath.ts';
+import { FAST_PATH_REVISION, createFastPath } from './fastPath.ts';
 import type { KitHttpServer } from './httpServer.ts';
 import { createKitHttpServer } from './httpServer.ts';
 import type { Logger } from './logger.ts';
@@ -32,6 +34,11 @@ export interface KitOptions {
   logStream?: Writable;
   /** Register prom-client's process metrics (default true). */
   defaultMetrics?: boolean;
+  /**
+   * Serve 2026-07-28 tools/call and tools/list through the kit's direct path (default true; see
+   * fastPath.ts). False sends every request through the SDK's HTTP entry (tests compare the two).
+   */
+  fastPath?: boolean;
 }
 
 interface KitServices {
@@ -114,6 +121,8 @@ export interface RunningHttpKit {
   metrics: KitMetrics;
   http: KitHttpServer;
   pool: McpServerPool;
+  /** The direct path, when enabled and supported by the installed SDK. */
+  fastPath: FastPath | undefined;
   /**
    * Graceful stop: readiness fails and new MCP requests get 503 at once, in-flight calls get up to
    * DRAIN_TIMEOUT to finish (then their handlers are aborted), then everything is closed.
@@ -132,12 +141,20 @@ export async function startHttpKit(catalog: CatalogServer, config: KitConfig, op
     maxRequestBodySize: config.maxBodyBytes,
     onerror: (error) => logger.debug('mcp handler reported', { error: error.message }),
   });
+  const fastPath =
+    options.fastPath === false
+      ? undefined
+      : await createFastPath(
+          buildMcpServer(catalog, services.runners, { supportedProtocolVersions: [...SUPPORTED_PROTOCOL_VERSIONS, FAST_PATH_REVISION] }),
+          (error) => logger.debug('mcp handler reported', { error: error.message }),
+        );
+  if (options.fastPath !== false && fastPath === undefined) logger.warn('fast path unavailable with this SDK version; serving every request through the SDK entry');
   const http = createKitHttpServer({
     config,
     serverName: catalog.name,
     logger,
     metrics,
-    mcpHandler: createKitMcpHandler(handler, (error) => logger.error('mcp adapter failure', { error: error.message })),
+    mcpHandler: createKitMcpHandler(handler, (error) => logger.error('mcp adapter failure', { error: error.message }), fastPath),
     authenticator: buildAuthenticator(config),
     limiter: config.rateLimit ? new TokenBucketLimiter(config.rateLimit) : undefined,
     checkReady: () => services.checkReady(),
@@ -165,6 +182,7 @@ export async function startHttpKit(catalog: CatalogServer, config: KitConfig, op
         services.shutdownController.abort();
         await http.drain(1000);
       }
+      fastPath?.close();
       await handler.close();
       await new Promise<void>((resolve) => {
         http.server.close(() => resolve());
@@ -176,7 +194,7 @@ export async function startHttpKit(catalog: CatalogServer, config: KitConfig, op
       return { drained: completed };
     })());
 
-  return { url: `${baseUrl}${config.mcpPath}`, baseUrl, port, logger, metrics, http, pool, shutdown };
+  return { url: `${baseUrl}${config.mcpPath}`, baseUrl, port, logger, metrics, http, pool, fastPath, shutdown };
 }
 
 export interface RunningStdioKit {

@@ -30,6 +30,8 @@ export interface TestServerOptions {
   /** Capture JSON log lines (e.g. a PassThrough) instead of discarding them. */
   logStream?: Writable;
   logger?: Logger;
+  /** false: every request through the SDK's HTTP entry instead of the kit's direct path. */
+  fastPath?: boolean;
 }
 
 /** Logs are discarded unless MCPFLEET_TEST_LOGS=1, which sends them to stderr for debugging. */
@@ -51,6 +53,7 @@ export async function startTestServer(server: CatalogServer, env: Record<string,
     ...(options.logger && { logger: options.logger }),
     logStream: options.logStream ?? defaultTestLogStream(),
     defaultMetrics: true,
+    ...(options.fastPath !== undefined && { fastPath: options.fastPath }),
   });
   return {
     url: kit.url,

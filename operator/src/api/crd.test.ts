@@ -133,7 +133,13 @@ describe('CEL rules evaluated with a CEL implementation agree with the zod refin
     ],
     'spec.autoscaling': [{}, { hpa: { maxReplicas: 2 } }, { keda: { maxReplicas: 2 } }, { hpa: { maxReplicas: 2 }, keda: { maxReplicas: 2 } }],
     'spec.autoscaling.hpa': [{ minReplicas: 1, maxReplicas: 2 }, { minReplicas: 3, maxReplicas: 2 }, { minReplicas: 2, maxReplicas: 2 }],
-    'spec.autoscaling.keda': [{ minReplicas: 0, maxReplicas: 2 }, { minReplicas: 3, maxReplicas: 2 }],
+    'spec.autoscaling.keda': [
+      { minReplicas: 0, maxReplicas: 2 },
+      { minReplicas: 3, maxReplicas: 2 },
+      { minReplicas: 0, maxReplicas: 2, triggers: [{ type: 'cpu', metadata: {} }] },
+      { minReplicas: 0, maxReplicas: 2, triggers: [{ type: 'cpu', metadata: {} }, { type: 'cron', metadata: {} }] },
+      { minReplicas: 1, maxReplicas: 2, triggers: [{ type: 'memory', metadata: {} }] },
+    ],
     'spec.cache': [{ ttlSeconds: 5, backend: 'memory' }, { ttlSeconds: 5, backend: 'redis' }, { ttlSeconds: 5, backend: 'redis', redisUrlSecretRef: { name: 'r', key: 'url' } }],
     'spec.disruption': [{}, { minAvailable: 1 }, { maxUnavailable: '25%' }, { minAvailable: 1, maxUnavailable: 1 }],
   };

@@ -104,6 +104,17 @@ describe('parseConfig', () => {
     assert.match(err.message, /--resync-period \/ MCPFLEET_RESYNC_PERIOD: must be at least 1s \(or 0 to disable\)/);
   });
 
+  it('reads the EKS settings for Pod Identity, unset by default, and rejects bad ones', () => {
+    const defaults = parseConfig([], baseEnv);
+    assert.deepEqual([defaults.eksClusterName, defaults.eksEndpoint, defaults.awsRegion], [undefined, undefined, undefined]);
+    const set = parseConfig(['--eks-cluster-name', 'prod-1', '--eks-endpoint', 'http://127.0.0.1:4566', '--aws-region', 'eu-west-1'], baseEnv);
+    assert.deepEqual([set.eksClusterName, set.eksEndpoint, set.awsRegion], ['prod-1', 'http://127.0.0.1:4566', 'eu-west-1']);
+    assert.equal(parseConfig([], { ...baseEnv, MCPFLEET_EKS_CLUSTER_NAME: 'from-env' }).eksClusterName, 'from-env');
+    const err = configError(() => parseConfig(['--eks-cluster-name', 'no spaces', '--eks-endpoint', 'ftp://x'], baseEnv));
+    assert.match(err.message, /--eks-cluster-name \/ MCPFLEET_EKS_CLUSTER_NAME: must be an EKS cluster name/);
+    assert.match(err.message, /--eks-endpoint \/ MCPFLEET_EKS_ENDPOINT: must be an http\(s\) URL/);
+  });
+
   it('documents every flag in the usage text', () => {
     assert.equal(isHelpRequested(['--help']), true);
     assert.equal(isHelpRequested(['--workers=1']), false);

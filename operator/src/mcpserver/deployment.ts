@@ -6,6 +6,7 @@ import { ANNOTATIONS, HEALTH_PATHS } from '../api/constants.ts';
 import type { McpServer } from '../api/mcpserver.ts';
 import type { BuildContext } from './context.ts';
 import { configHash } from './hash.ts';
+import { podIdentityAnnotations, podIdentityLabels } from './identity/bindings.ts';
 import { childLabels, childMetadata, selectorLabels } from './labels.ts';
 import { resolveRuntime, type ServerRuntime } from './runtime.ts';
 import { MCP_PORT_NAME } from './service.ts';
@@ -100,10 +101,14 @@ export function autoscalerOwnsReplicas(server: McpServer): boolean {
 export function buildPodTemplate(server: McpServer, ctx: BuildContext): V1PodTemplateSpec {
   const runtime = resolveRuntime(server, ctx);
   const pod = server.spec.pod;
+  const identity = podIdentityAnnotations(server);
+  const identityAnnotations = Object.keys(identity).length > 0 ? identity : undefined;
   const template: V1PodTemplateSpec = {
     metadata: {
-      labels: { ...(pod?.labels ?? {}), ...childLabels(server) },
-      ...(pod?.annotations ? { annotations: { ...pod.annotations } } : {}),
+      labels: { ...(pod?.labels ?? {}), ...podIdentityLabels(server), ...childLabels(server) },
+      // The identity summary rolls the pods when the role or client ID changes: the identity
+      // webhooks inject credentials only when a pod is created.
+      ...(pod?.annotations || identityAnnotations ? { annotations: { ...(pod?.annotations ?? {}), ...identityAnnotations } } : {}),
     },
     spec: podSpec(server, runtime),
   };

@@ -4,6 +4,11 @@
 // AWS configuration. Credentials come from the SDK's default chain (env, web identity — which is
 // how the operator itself gets them through IRSA or Pod Identity — profiles, container/instance
 // metadata); region and endpoint may be overridden by operator flags.
+// IAM the operator's own role needs: eks:ListPodIdentityAssociations,
+// eks:DescribePodIdentityAssociation, eks:CreatePodIdentityAssociation,
+// eks:UpdatePodIdentityAssociation, eks:DeletePodIdentityAssociation and eks:TagResource on the
+// cluster's associations, plus iam:PassRole (and iam:GetRole) on the roles McpServers name.
+import type * as EksSdk from '@aws-sdk/client-eks';
 import type { EKSClient } from '@aws-sdk/client-eks';
 
 export interface AssociationSummary {
@@ -56,7 +61,7 @@ export interface EksApiOptions {
   maxAttempts?: number | undefined;
 }
 
-type Sdk = typeof import('@aws-sdk/client-eks');
+type Sdk = typeof EksSdk;
 
 function sdkError(operation: string, err: unknown): Error {
   if (err instanceof EksApiError) return err;

@@ -79,6 +79,8 @@ export class IdentityStep {
       live = await this.patchMetadata(live, { finalizer: true, recordedAssociation: recorded ? formatRecorded(recorded) : undefined });
       let outcome: PodIdentityOutcome;
       let error: Error | undefined;
+      // A reconcile cut short by a lost lease must not call EKS on behalf of the new leader.
+      ctx.signal.throwIfAborted();
       try {
         outcome = await this.deps.associations.ensure(owner, target, recorded);
       } catch (err) {
@@ -102,6 +104,7 @@ export class IdentityStep {
     if (target && !target.ok) observation.podIdentity = target;
     // No association wanted (any more): delete the one created earlier, then release the McpServer.
     if (recorded || hasPodIdentityFinalizer(live)) {
+      ctx.signal.throwIfAborted();
       try {
         const deleted = await this.deps.associations.removeAll(owner, recorded ? [recorded.clusterName] : [], recorded);
         if (deleted > 0) ctx.logger.info('deleted EKS Pod Identity association no longer wanted', { deleted });
@@ -126,6 +129,7 @@ export class IdentityStep {
     if (recorded) clusters.push(recorded.clusterName);
     const specCluster = server?.spec.identity?.aws?.mode === 'pod-identity' ? (server.spec.identity.aws.clusterName ?? this.deps.defaultClusterName) : undefined;
     if (specCluster) clusters.push(specCluster);
+    ctx.signal.throwIfAborted();
     try {
       const deleted = await this.deps.associations.removeAll(owner, clusters, recorded);
       ctx.logger.info('McpServer deleted: EKS Pod Identity associations removed', { deleted, clusters });

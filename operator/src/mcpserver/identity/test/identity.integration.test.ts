@@ -1,0 +1,195 @@
+// Issue 6 item 4 against kube-sim with the real operator: IRSA and Azure Workload Identity on
+// the ServiceAccount and pod template; EKS Pod Identity associations made through the real AWS
+// SDK against a local EKS stub, held by a finalizer until deleted (retried while EKS fails);
+// steady state with zero Kubernetes writes and zero EKS writes; the EKS and AKS examples.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { V1Deployment, V1ServiceAccount } from '@kubernetes/client-node';
+import { parseAllDocuments } from 'yaml';
+import { IDENTITY } from '../../../api/constants.ts';
+import type { McpServer } from '../../../api/mcpserver.ts';
+import { MCP, REPO_ROOT, startHarness, utilityServer, waitFor, type Harness } from '../../../../test/harness.ts';
+import { useStubAwsEnv } from './aws-env.ts';
+import { startEksStub, type EksStub } from './eks-stub.ts';
+
+const ROLE = 'arn:aws:iam::123456789012:role/mcp-kv';
+const ROLE2 = 'arn:aws:iam::123456789012:role/mcp-kv-v2';
+const CLIENT = '5f0e0a8b-6c1d-4b3e-9a7f-2d4c6e8f0a1b';
+const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+const SA = (ns: string, name: string) => `/api/v1/namespaces/${ns}/serviceaccounts/${name}`;
+const DEPLOY = (ns: string, name: string) => `/apis/apps/v1/namespaces/${ns}/deployments/${name}`;
+
+async function identityReady(h: Harness, ns: string, name: string, status: 'True' | 'False', reason?: string): Promise<McpServer> {
+  return waitFor(`${ns}/${name} IdentityReady=${status}${reason ? ` (${reason})` : ''}`, async () => {
+    const s = await h.mcpServer(ns, name);
+    const c = s?.status?.conditions?.find((x) => x.type === IDENTITY.condition);
+    return c?.status === status && (reason === undefined || c.reason === reason) ? s : undefined;
+  });
+}
+
+async function reconcileCount(h: Harness): Promise<number> {
+  return ((await h.operator.metrics.registry.getSingleMetric('mcpfleet_reconcile_total')!.get()).values as { value: number }[]).reduce((n, v) => n + v.value, 0);
+}
+
+/** Several forced resyncs after convergence: no Kubernetes write, no EKS write. */
+async function assertSteadyState(h: Harness, stub?: EksStub): Promise<void> {
+  await h.sim.settle();
+  await new Promise((r) => setTimeout(r, 500));
+  h.sim.accounting.reset();
+  const eksWrites = stub?.writes() ?? 0;
+  const before = await reconcileCount(h);
+  await waitFor('three more reconciles', async () => (await reconcileCount(h)) - before >= 3, 20_000);
+  assert.equal(h.operatorWrites(), 0, `Kubernetes writes in steady state: ${JSON.stringify(h.sim.accounting.snapshot())}`);
+  if (stub) assert.equal(stub.writes(), eksWrites, 'no EKS writes in steady state');
+}
+
+describe('cloud identity against kube-sim and a local EKS API', function () {
+  this.timeout(120_000);
+  useStubAwsEnv();
+  let h: Harness | undefined;
+  let stub: EksStub | undefined;
+  afterEach(async () => {
+    await h?.stop();
+    await stub?.stop();
+    h = undefined;
+    stub = undefined;
+  });
+
+  const start = async (flags: string[] = []) => {
+    stub = await startEksStub({ clusters: ['prod', 'mcp-cluster'] });
+    h = await startHarness({ operatorFlags: ['--eks-endpoint', stub.url, '--aws-region', 'us-west-2', '--resync-period', '1s', ...flags] });
+    return { h, stub };
+  };
+
+  it('creates the EKS Pod Identity association behind a finalizer, updates it, and deletes it on McpServer deletion, retrying while EKS fails', async () => {
+    const { h, stub } = await start(['--eks-cluster-name', 'prod']);
+    const finalizersAtCreate: (string[] | undefined)[] = [];
+    stub.beforeEach('CreatePodIdentityAssociation', async () => {
+      finalizersAtCreate.push((await h.mcpServer('team-a', 'kv'))?.metadata.finalizers as string[] | undefined);
+    });
+    await h.apply(utilityServer('kv', 'team-a', { identity: { aws: { mode: 'pod-identity', roleArn: ROLE } } }));
+    const server = await identityReady(h, 'team-a', 'kv', 'True');
+    assert.match(server.status!.conditions!.find((c) => c.type === IDENTITY.condition)!.message, /association a-\w+ in cluster prod binds ServiceAccount team-a\/kv/);
+
+    const [association] = stub.associations();
+    assert.equal(stub.associations().length, 1);
+    assert.deepEqual([association!.clusterName, association!.namespace, association!.serviceAccount, association!.roleArn], ['prod', 'team-a', 'kv', ROLE]);
+    assert.equal(association!.tags[IDENTITY.ownerUidTag], server.metadata.uid);
+    assert.deepEqual(server.metadata.finalizers, [IDENTITY.podIdentityFinalizer]);
+    assert.equal(server.metadata.annotations?.[IDENTITY.associationAnnotation], `prod/${association!.associationId}`);
+    assert.deepEqual(finalizersAtCreate, [[IDENTITY.podIdentityFinalizer]], 'the finalizer was on the McpServer before the association was created');
+    const sa = await h.get<V1ServiceAccount>(SA('team-a', 'kv'));
+    assert.equal(sa?.metadata?.annotations?.['eks.amazonaws.com/role-arn'], undefined, 'Pod Identity needs no ServiceAccount annotation');
+    await waitFor('Ready', async () => (await h.condition('team-a', 'kv', 'Ready'))?.status === 'True');
+
+    await assertSteadyState(h, stub);
+
+    await h.apply(utilityServer('kv', 'team-a', { identity: { aws: { mode: 'pod-identity', roleArn: ROLE2 } } }));
+    await waitFor('role updated in EKS', () => stub.associations()[0]?.roleArn === ROLE2);
+    assert.equal(stub.count('UpdatePodIdentityAssociation'), 1);
+    assert.equal(stub.associations()[0]?.associationId, association!.associationId, 'updated in place');
+
+    // EKS fails the deletions: more failures than the SDK's own three attempts, so the
+    // reconcile throws, reports why, and the controller retries with backoff.
+    stub.failNext('DeletePodIdentityAssociation', 4);
+    const deleted = await h.request('DELETE', MCP('team-a', 'kv'));
+    assert.ok(deleted.status < 300, `delete: ${deleted.status}`);
+    const held = await identityReady(h, 'team-a', 'kv', 'False', 'AssociationDeletionFailed');
+    assert.ok(held.metadata.deletionTimestamp, 'the McpServer is held by the finalizer');
+    assert.match(held.status!.conditions!.find((c) => c.type === IDENTITY.condition)!.message, /ServerException/);
+    await waitFor('McpServer gone', async () => (await h.mcpServer('team-a', 'kv')) === undefined);
+    assert.deepEqual(stub.associations(), []);
+    assert.ok(stub.count('DeletePodIdentityAssociation') >= 5, `delete attempts: ${stub.count('DeletePodIdentityAssociation')}`);
+    const events = await h.get<{ items: { reason: string; type: string; involvedObject: { name: string } }[] }>('/api/v1/namespaces/team-a/events');
+    assert.ok(events!.items.some((e) => e.involvedObject.name === 'kv' && e.reason === 'AssociationDeletionFailed' && e.type === 'Warning'), 'a Warning Event says why the deletion waits');
+  });
+
+  it('removes the association and the finalizer when the McpServer switches from Pod Identity to IRSA', async () => {
+    const { h, stub } = await start();
+    await h.apply(utilityServer('kv', 'team-a', { identity: { aws: { mode: 'pod-identity', roleArn: ROLE, clusterName: 'prod' } } }));
+    await identityReady(h, 'team-a', 'kv', 'True');
+    assert.equal(stub.associations().length, 1);
+
+    await h.apply(utilityServer('kv', 'team-a', { identity: { aws: { mode: 'irsa', roleArn: ROLE } } }));
+    await waitFor('association deleted', () => stub.associations().length === 0);
+    const server = await waitFor('finalizer and record removed', async () => {
+      const s = await h.mcpServer('team-a', 'kv');
+      return s && !(s.metadata.finalizers as string[] | undefined)?.length && !s.metadata.annotations?.[IDENTITY.associationAnnotation] ? s : undefined;
+    });
+    assert.ok(server);
+    await waitFor('IRSA annotation', async () => (await h.get<V1ServiceAccount>(SA('team-a', 'kv')))?.metadata?.annotations?.['eks.amazonaws.com/role-arn'] === ROLE);
+    const irsa = await identityReady(h, 'team-a', 'kv', 'True');
+    assert.match(irsa.status!.conditions!.find((c) => c.type === IDENTITY.condition)!.message, /IRSA/);
+    const deployment = await h.get<V1Deployment>(DEPLOY('team-a', 'kv'));
+    assert.equal(deployment?.spec?.template.metadata?.annotations?.[IDENTITY.podAnnotation], `aws-irsa=${ROLE}`);
+
+    // Identity removed altogether: the condition goes away with it.
+    await h.apply(utilityServer('kv', 'team-a'));
+    await waitFor('IdentityReady removed', async () => (await h.mcpServer('team-a', 'kv'))?.status?.conditions?.every((c) => c.type !== IDENTITY.condition));
+    await waitFor('IRSA annotation removed', async () => (await h.get<V1ServiceAccount>(SA('team-a', 'kv')))?.metadata?.annotations?.['eks.amazonaws.com/role-arn'] === undefined);
+  });
+
+  it('annotates the ServiceAccount and labels the pods for Azure Workload Identity and IRSA, then makes zero writes', async () => {
+    const { h, stub } = await start();
+    await h.apply(utilityServer('kv', 'team-a', { identity: { aws: { mode: 'irsa', roleArn: ROLE }, azure: { clientId: CLIENT, tenantId: TENANT } } }));
+    await identityReady(h, 'team-a', 'kv', 'True');
+    const sa = await h.get<V1ServiceAccount>(SA('team-a', 'kv'));
+    assert.deepEqual(sa?.metadata?.annotations, { 'eks.amazonaws.com/role-arn': ROLE, 'azure.workload.identity/client-id': CLIENT, 'azure.workload.identity/tenant-id': TENANT });
+    const deployment = await h.get<V1Deployment>(DEPLOY('team-a', 'kv'));
+    assert.equal(deployment?.spec?.template.metadata?.labels?.['azure.workload.identity/use'], 'true');
+    assert.equal(deployment?.spec?.template.spec?.serviceAccountName, 'kv');
+    const pods = await waitFor('a pod with the label', async () => {
+      const list = await h.get<{ items: { metadata: { labels?: Record<string, string> } }[] }>('/api/v1/namespaces/team-a/pods');
+      return list?.items.length ? list.items : undefined;
+    });
+    assert.ok(pods.every((p) => p.metadata.labels?.['azure.workload.identity/use'] === 'true'));
+    await waitFor('Ready', async () => (await h.condition('team-a', 'kv', 'Ready'))?.status === 'True');
+    await assertSteadyState(h, stub);
+    assert.equal(stub.calls.length, 0, 'no EKS call without Pod Identity');
+  });
+
+  it('reports what is missing: the user\'s own ServiceAccount annotations, and the EKS cluster name', async () => {
+    const { h, stub } = await start();
+    await h.apply(utilityServer('own', 'team-a', { identity: { serviceAccountName: 'mine', azure: { clientId: CLIENT } } }));
+    await identityReady(h, 'team-a', 'own', 'False', 'ServiceAccountNotFound');
+    h.sim.applyManifests(JSON.stringify({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'mine', namespace: 'team-a' } }));
+    const bare = await identityReady(h, 'team-a', 'own', 'False', 'ExternalServiceAccountNotAnnotated');
+    assert.match(bare.status!.conditions!.find((c) => c.type === IDENTITY.condition)!.message, /add azure\.workload\.identity\/client-id: "5f0e0a8b/);
+    assert.equal(bare.status!.conditions!.find((c) => c.type === 'Degraded')?.status, 'True');
+    assert.equal((await h.get<V1ServiceAccount>(SA('team-a', 'mine')))?.metadata?.annotations, undefined, 'the operator never writes to the user\'s ServiceAccount');
+    const patched = await h.request('PATCH', SA('team-a', 'mine'), { metadata: { annotations: { 'azure.workload.identity/client-id': CLIENT } } }, 'application/merge-patch+json');
+    assert.equal(patched.status, 200);
+    await identityReady(h, 'team-a', 'own', 'True');
+
+    await h.apply(utilityServer('nocluster', 'team-a', { identity: { aws: { roleArn: ROLE } } }));
+    const missing = await identityReady(h, 'team-a', 'nocluster', 'False', 'ClusterNameMissing');
+    assert.match(missing.status!.conditions!.find((c) => c.type === IDENTITY.condition)!.message, /--eks-cluster-name/);
+    assert.equal(missing.metadata.finalizers, undefined, 'no finalizer when no association can be made');
+    assert.equal(stub.writes(), 0);
+  });
+
+  it('applies examples/weather-eks-alb.yaml (Pod Identity) and examples/tickets-aks-workload-identity.yaml (Azure)', async () => {
+    const { h, stub } = await start();
+    h.sim.applyManifests(JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'openweather', namespace: 'default' }, stringData: { 'api-key': 'test-key' } }));
+    for (const file of ['examples/weather-eks-alb.yaml', 'examples/tickets-aks-workload-identity.yaml']) {
+      for (const doc of parseAllDocuments(readFileSync(path.join(REPO_ROOT, file), 'utf8'))) {
+        const obj = doc.toJS() as Record<string, unknown> & { kind: string };
+        if (obj.kind === 'McpServer') await h.apply(obj);
+        else h.sim.applyManifests(JSON.stringify(obj));
+      }
+    }
+    await identityReady(h, 'default', 'weather', 'True');
+    assert.deepEqual(
+      stub.associations().map((a) => [a.clusterName, a.namespace, a.serviceAccount, a.roleArn]),
+      [['mcp-cluster', 'default', 'weather', 'arn:aws:iam::123456789012:role/mcp-weather']],
+    );
+    await identityReady(h, 'support', 'tickets', 'True');
+    const sa = await h.get<V1ServiceAccount>(SA('support', 'tickets'));
+    assert.equal(sa?.metadata?.annotations?.['azure.workload.identity/client-id'], CLIENT);
+    assert.equal(sa?.metadata?.annotations?.['azure.workload.identity/tenant-id'], TENANT);
+    const tickets = await h.get<V1Deployment>(DEPLOY('support', 'tickets'));
+    assert.equal(tickets?.spec?.template.metadata?.labels?.['azure.workload.identity/use'], 'true');
+    assert.equal(tickets?.spec?.template.spec?.containers[0]?.image, 'ghcr.io/example/tickets-mcp:1.0.0');
+  });
+});
