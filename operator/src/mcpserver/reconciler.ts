@@ -146,12 +146,15 @@ export class McpServerReconciler {
       retiredConditions: [...integration.retired, ...(identity.condition ? [] : [IDENTITY.condition])],
       ...(integration.externalUrl ? { externalUrl: integration.externalUrl } : {}),
     };
-    const status0 = computeStatus(previous, { generation, deployment, missingReferences: missing, url, selector: selectorString(server), verification: this.deps.verifier.result(key), ...integrationObservation }, now);
+    // The verifier's latest result feeds the status; asking for a probe may start one (never waits).
+    const observe = () =>
+      computeStatus(previous, { generation, deployment, missingReferences: missing, url, selector: selectorString(server), verification: this.deps.verifier.result(key), ...integrationObservation }, now);
+    let status = observe();
     let requeueAfterMs: number | undefined;
-    if (status0.conditions?.find((c) => c.type === CONDITION_TYPES.available)?.status === 'True') {
+    if (status.conditions?.find((c) => c.type === CONDITION_TYPES.available)?.status === 'True') {
       requeueAfterMs = this.deps.verifier.request(key, server, url);
+      status = observe();
     }
-    const status = computeStatus(previous, { generation, deployment, missingReferences: missing, url, selector: selectorString(server), verification: this.deps.verifier.result(key), ...integrationObservation }, now);
     await this.writeStatus(raw, previous, status);
     this.deps.onReadyState?.(key, status.conditions?.find((c) => c.type === CONDITION_TYPES.ready)?.status);
     if (identity.error) throw identity.error;
