@@ -2,6 +2,7 @@
 // and parsed the body (to enforce MAX_BODY_BYTES), so the Request carries headers only and the
 // parsed body travels as `parsedBody`; JSON answers are written in one piece, SSE answers are
 // streamed with backpressure. Measured against toNodeHandler in hack/bench/servers.ts.
+// Requests the kit's direct path (fastPath.ts) can answer never reach the SDK entry.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { McpHttpHandler } from '@modelcontextprotocol/server';
 import type { FastPath } from './fastPath.ts';
