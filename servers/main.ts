@@ -2,7 +2,8 @@
 // catalog settings from the environment, serves over Streamable HTTP (or stdio), and turns
 // SIGTERM into a graceful drain. Exit codes: 0 clean stop, 1 runtime failure, 2 bad usage/config.
 import { catalogNames, loadOpener } from './catalog.ts';
-import { KitConfigError, parseKitConfig } from './kit/config.ts';
+import { parseKitConfig } from './kit/config.ts';
+import { ConfigError } from './kit/env.ts';
 import { createLogger } from './kit/logger.ts';
 import { startHttpKit, startStdioKit } from './kit/runtime.ts';
 
@@ -12,7 +13,7 @@ function usage(message: string): never {
 }
 
 function isConfigError(error: unknown): boolean {
-  return error instanceof KitConfigError || (error instanceof Error && error.name.endsWith('ConfigError'));
+  return error instanceof ConfigError;
 }
 
 async function main(): Promise<void> {

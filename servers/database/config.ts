@@ -1,6 +1,9 @@
 // Database settings from the environment the operator renders. Parsing is pure: a typed config
 // or a ConfigError listing every bad variable.
 import { z } from 'zod';
+import { ConfigError, unsetIfEmpty } from '../kit/env.ts';
+
+export { ConfigError };
 
 export interface DatabaseConfig {
   /** Absent → the built-in sample database. */
@@ -10,12 +13,6 @@ export interface DatabaseConfig {
   /** TOOL_TIMEOUT in ms; the query process is killed past it even if the kit's own timer did not fire. */
   queryDeadlineMs: number;
 }
-
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
-
-const unsetIfEmpty = (value: unknown): unknown => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
 const wholeNumber = (example: string, min: number, max: number) =>
   z.coerce

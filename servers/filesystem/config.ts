@@ -3,6 +3,9 @@
 // is a readiness question (checkReady), since volumes can mount after start.
 import { isAbsolute, normalize } from 'node:path';
 import { z } from 'zod';
+import { ConfigError, unsetIfEmpty } from '../kit/env.ts';
+
+export { ConfigError };
 import { nameRoots, type Root } from './lib/roots.ts';
 
 export interface FilesystemConfig {
@@ -11,12 +14,6 @@ export interface FilesystemConfig {
   maxReadBytes: number;
   maxWriteBytes: number;
 }
-
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
-
-const unsetIfEmpty = (value: unknown): unknown => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
 const byteCount = (example: string) =>
   z.coerce

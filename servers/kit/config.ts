@@ -3,8 +3,9 @@
 // a KitConfigError naming every bad variable, so the entry point can print it and exit 2.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { ConfigError } from './env.ts';
 
-export class KitConfigError extends Error {
+export class KitConfigError extends ConfigError {
   override readonly name = 'KitConfigError';
 }
 

@@ -1,6 +1,7 @@
 // Utility server settings (beyond the kit's): where the key-value store lives and how big a
 // value may be.
 import { z } from 'zod';
+import { ConfigError } from '../kit/env.ts';
 
 export interface UtilityConfig {
   /** Redis URL for a store shared by every replica; memory (one replica) when unset. */
@@ -10,7 +11,7 @@ export interface UtilityConfig {
   maxMemoryKeys: number;
 }
 
-export class UtilityConfigError extends Error {
+export class UtilityConfigError extends ConfigError {
   override readonly name = 'UtilityConfigError';
 }
 

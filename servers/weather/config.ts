@@ -2,6 +2,9 @@
 // servers/README.md). Parsing is pure: it returns a typed config or throws a ConfigError listing
 // every bad variable at once.
 import { z } from 'zod';
+import { ConfigError, unsetIfEmpty } from '../kit/env.ts';
+
+export { ConfigError };
 import { UNIT_SYSTEMS, type Units } from './lib/units.ts';
 
 export interface WeatherConfig {
@@ -14,13 +17,7 @@ export interface WeatherConfig {
   httpTimeoutMs: number;
 }
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
-
 /** Kubernetes renders unset optional values as empty strings; treat them as unset. */
-const unsetIfEmpty = (value: unknown): unknown => (typeof value === 'string' && value.trim() === '' ? undefined : value);
-
 const httpUrl = z
   .string()
   .trim()
