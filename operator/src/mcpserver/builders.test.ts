@@ -112,4 +112,9 @@ describe('McpServer child builders', () => {
     const timeouts = d.spec!.template.spec!.containers[0]!.env!.filter((e) => e.name === 'HTTP_TIMEOUT');
     assert.deepEqual(timeouts, [{ name: 'HTTP_TIMEOUT', value: '9' }]);
   });
+
+  it('renders resource quantities in the canonical form the API server stores', () => {
+    const d = buildDeployment(server({ catalog: 'utility', resources: { requests: { cpu: '0.5', memory: '1024Mi' }, limits: { cpu: 1, memory: '0.5Gi' } } }), ctx);
+    assert.deepEqual(d.spec!.template.spec!.containers[0]!.resources, { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '512Mi' } });
+  });
 });

@@ -1,11 +1,12 @@
 // The Deployment that runs the server pods. Pods meet the Pod Security Standard "restricted"
 // profile; the pod template carries a hash of its own rendered form and of the versions of the
 // Secrets/ConfigMaps it references, so a change there (and only there) rolls the pods.
-import type { V1Container, V1Deployment, V1PodSpec, V1PodTemplateSpec, V1Probe, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
+import type { V1ResourceRequirements, V1Container, V1Deployment, V1PodSpec, V1PodTemplateSpec, V1Probe, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
 import { ANNOTATIONS, HEALTH_PATHS } from '../api/constants.ts';
 import type { McpServer } from '../api/mcpserver.ts';
 import type { BuildContext } from './context.ts';
 import { configHash } from './hash.ts';
+import { canonicalQuantities } from './quantity.ts';
 import { podIdentityAnnotations, podIdentityLabels } from './identity/bindings.ts';
 import { childLabels, childMetadata, selectorLabels } from './labels.ts';
 import { resolveRuntime, type ServerRuntime } from './runtime.ts';
@@ -20,6 +21,16 @@ export const DEFAULT_RESOURCES = {
   requests: { cpu: '50m', memory: '64Mi' },
   limits: { memory: '256Mi' },
 } as const;
+
+/** Quantities as the API server stores them, so desired and live compare equal. */
+function canonicalResources(resources: V1ResourceRequirements | undefined): V1ResourceRequirements | undefined {
+  if (!resources) return undefined;
+  return {
+    ...resources,
+    ...(resources.limits ? { limits: canonicalQuantities(resources.limits) } : {}),
+    ...(resources.requests ? { requests: canonicalQuantities(resources.requests) } : {}),
+  };
+}
 
 function kitProbe(path: string, overrides: Partial<V1Probe>): V1Probe {
   return { httpGet: { path, port: MCP_PORT_NAME }, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3, ...overrides };
@@ -60,7 +71,7 @@ function podSpec(server: McpServer, runtime: ServerRuntime): V1PodSpec {
     ports: [{ name: MCP_PORT_NAME, containerPort: runtime.port, protocol: 'TCP' }],
     ...(runtime.env.length > 0 ? { env: runtime.env } : {}),
     ...(server.spec.envFrom ? { envFrom: server.spec.envFrom } : {}),
-    resources: server.spec.resources ?? structuredClone(DEFAULT_RESOURCES),
+    resources: canonicalResources(server.spec.resources) ?? structuredClone(DEFAULT_RESOURCES),
     ...probes(server, runtime),
     volumeMounts: mounts,
     securityContext: {

@@ -1,5 +1,6 @@
 // Kubernetes Events on a McpServer's condition transitions (what `kubectl describe` shows).
 // Only written on a flip, and only by the leader.
+import { kubeTime } from './quantity.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { NotLeaderError } from '../kube/errors.ts';
 import type { Condition } from '../api/mcpserver.ts';
@@ -38,7 +39,7 @@ export class EventRecorder {
 
   async record(target: EventTarget, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void> {
     if (!this.opts.canWrite()) throw new NotLeaderError(`record event ${reason} on ${target.namespace}/${target.name}`);
-    const now = (this.opts.now ?? (() => new Date()))().toISOString();
+    const now = kubeTime((this.opts.now ?? (() => new Date()))());
     await this.opts.client.create(`/api/v1/namespaces/${target.namespace}/events`, {
       apiVersion: 'v1',
       kind: 'Event',

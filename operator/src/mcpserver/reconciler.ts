@@ -2,6 +2,7 @@
 // differs (server-side apply, one field manager) → prune children no longer wanted → verify the
 // MCP endpoint in the background → write status only when it changed. It never looks at the
 // event that enqueued the key (DESIGN §4.1); an invalid spec is a False condition, not an error.
+import { kubeTime } from './quantity.ts';
 import type { V1Deployment, V1Ingress } from '@kubernetes/client-node';
 import { CONDITION_TYPES, FIELD_MANAGER, IDENTITY, REASONS } from '../api/constants.ts';
 import type { McpServer, McpServerStatus } from '../api/mcpserver.ts';
@@ -83,7 +84,7 @@ export class McpServerReconciler {
     ctx = { ...ctx, logger: withObject(ctx.logger, raw) };
     const generation = raw.metadata?.generation ?? 0;
     const previous = raw.status as McpServerStatus | undefined;
-    const now = (this.deps.now ?? (() => new Date()))().toISOString();
+    const now = kubeTime((this.deps.now ?? (() => new Date()))());
     if (raw.metadata?.deletionTimestamp) {
       // Being deleted: only finalizers are left to run (the children go with their owner).
       const validated = validateMcpServer(raw);

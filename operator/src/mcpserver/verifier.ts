@@ -1,6 +1,7 @@
 // Runs MCP verification in the background so no reconcile ever waits on a server: the
 // reconciler asks `request()`, reads `result()`, and gets its key re-enqueued when a probe ends.
 // Re-verifies on a new generation and every `intervalMs`; failures back off exponentially.
+import { kubeTime } from './quantity.ts';
 import type { McpServer } from '../api/mcpserver.ts';
 import { probeMcpEndpoint, probeProtectedResource } from './mcp-probe.ts';
 import type { VerificationResult } from './verification.ts';
@@ -100,7 +101,7 @@ export class Verifier {
       const endpoints = await this.opts.resolver.endpoints(server, inClusterUrl);
       endpoint = endpoints[0];
       if (!endpoint) throw new Error('no endpoint to reach the server yet');
-      const at = new Date(this.now()).toISOString();
+      const at = kubeTime(new Date(this.now()));
       if (server.spec.auth?.oauth) {
         const { resource } = await probeProtectedResource(endpoint, this.opts.timeoutMs);
         result = { ok: true, generation, at, endpoint, protectedResource: resource };
@@ -118,7 +119,7 @@ export class Verifier {
       result = {
         ok: false,
         generation,
-        at: new Date(this.now()).toISOString(),
+        at: kubeTime(new Date(this.now())),
         error: `MCP handshake with ${endpoint ?? 'the server'} failed: ${error instanceof Error ? error.message : String(error)}`,
         ...(endpoint ? { endpoint } : {}),
         failures: entry.failures,
