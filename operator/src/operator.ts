@@ -145,6 +145,7 @@ export class Operator {
       podIdentity: {
         associations: new PodIdentityAssociations({ api: () => createEksPodIdentityApi({ region: opts.config.awsRegion, endpoint: opts.config.eksEndpoint }) }),
         defaultClusterName: opts.config.eksClusterName,
+        provider: opts.config.podIdentityProvider,
       },
     });
     this.controller = new Controller({
@@ -229,7 +230,7 @@ export class Operator {
    * steady state; an API found for the first time gets its informer here.
    */
   async optionalApis(): Promise<OptionalApis> {
-    const apis: OptionalApis = { keda: false, serviceMonitor: false, prometheusRule: false };
+    const apis: OptionalApis = { keda: false, serviceMonitor: false, prometheusRule: false, ackPodIdentity: false };
     for (const kind of OWNED_KINDS) {
       if (!kind.optional) continue;
       const served = await this.resources.has(kind.apiVersion, kind.kind);

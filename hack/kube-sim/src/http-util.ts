@@ -2,10 +2,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { ApiError, badRequest, statusBody, unsupportedMediaType } from './errors.ts';
+import { decodeProtobufObject, isProtobuf } from './protobuf.ts';
 
 const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
 export async function readBody(req: IncomingMessage): Promise<string> {
+  return (await readBodyBytes(req)).toString('utf8');
+}
+
+/** The raw request body (protobuf bodies are binary). */
+export async function readBodyBytes(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -14,12 +20,16 @@ export async function readBody(req: IncomingMessage): Promise<string> {
     if (size > MAX_BODY_BYTES) throw new ApiError(413, 'RequestEntityTooLarge', 'Request entity too large: limit is 3145728');
     chunks.push(buf);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
-/** Decodes a request body as JSON or (for apply patches and YAML uploads) YAML. */
-export function decodeBody(text: string, contentType: string): unknown {
+/**
+ * Decodes a request body as JSON or (for apply patches and YAML uploads) YAML; with the raw
+ * bytes, also Kubernetes protobuf for the kinds protobuf.ts knows (client-go's typed clients).
+ */
+export function decodeBody(text: string, contentType: string, raw?: Buffer): unknown {
   const type = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
+  if (raw !== undefined && isProtobuf(type)) return decodeProtobufObject(raw);
   if (type.includes('protobuf') || type.includes('cbor')) {
     throw unsupportedMediaType(`the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
   }

@@ -12,7 +12,7 @@ import { userAgentProduct } from './accounting.ts';
 import type { KubeObject, ResourceInfo } from './types.ts';
 import { resourceKeyOf, typeKeyOf } from './types.ts';
 import { ApiError, badRequest, methodNotAllowed, notFound, toApiError } from './errors.ts';
-import { boolParam, decodeBody, negotiate, readBody, sendError, sendJson } from './http-util.ts';
+import { boolParam, decodeBody, negotiate, readBody, readBodyBytes, sendError, sendJson } from './http-util.ts';
 import type { Negotiated } from './http-util.ts';
 import { parseRoute, verbOf } from './routes.ts';
 import type { ResourceRoute } from './routes.ts';
@@ -282,18 +282,19 @@ async function serveResource(
   }
 
   const contentType = req.headers['content-type'] ?? 'application/json';
-  const text = await readBody(req);
+  const raw = await readBodyBytes(req);
+  const text = raw.toString('utf8');
   const ctx = writeContext(url, userAgent);
   const warnings = ctx.warnings ?? [];
 
   if (verb === 'create') {
     if (r.name !== '' && !(info.kind === 'Namespace' && sub !== '')) throw methodNotAllowed(`the server does not allow this method on the requested resource`);
-    const body = decodeBody(text, contentType);
+    const body = decodeBody(text, contentType, raw);
     const created = service.create(info, namespace, body, ctx);
     return sendJson(res, 201, single(encode, created), 'application/json', warnings);
   }
   if (verb === 'update') {
-    const body = decodeBody(text, contentType);
+    const body = decodeBody(text, contentType, raw);
     if (sub === 'scale') {
       return sendJson(res, 200, service.writeScale(info, namespace, r.name, { put: body }, ctx), 'application/json', warnings);
     }
@@ -318,7 +319,7 @@ async function serveResource(
     return sendJson(res, existed ? 200 : 201, single(encode, patched), 'application/json', warnings);
   }
   if (verb === 'delete' || verb === 'deletecollection') {
-    const body = decodeBody(text, contentType);
+    const body = decodeBody(text, contentType, raw);
     const options = deleteOptions(url, body);
     if (verb === 'deletecollection') {
       const deleted = service.deleteCollection(info, namespace, listOptions(url), options, ctx);

@@ -3,6 +3,7 @@
 // the flag and variable that set it, so a broken Deployment fails with one clear message.
 import { z } from 'zod';
 import { formatDurationMs, parseDurationMs } from './duration.ts';
+import { POD_IDENTITY_PROVIDERS, type PodIdentityProviderSetting } from '../mcpserver/identity/ack.ts';
 
 const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
 
@@ -147,6 +148,13 @@ export const OPTIONS = {
   apiTimeoutMs: option({ flag: 'api-timeout', env: 'MCPFLEET_API_TIMEOUT', help: 'timeout of one Kubernetes API request (watches excepted)', default: '30s', schema: duration({ min: 100 }) }),
   eksClusterName: option({ flag: 'eks-cluster-name', env: 'MCPFLEET_EKS_CLUSTER_NAME', help: 'EKS cluster for Pod Identity associations when spec.identity.aws.clusterName is unset', default: undefined, schema: eksClusterName() }),
   eksEndpoint: option({ flag: 'eks-endpoint', env: 'MCPFLEET_EKS_ENDPOINT', help: 'EKS API endpoint URL (default: the AWS SDK\'s, which also honours AWS_ENDPOINT_URL_EKS)', default: undefined, schema: httpUrl() }),
+  podIdentityProvider: option({
+    flag: 'pod-identity-provider',
+    env: 'MCPFLEET_POD_IDENTITY_PROVIDER',
+    help: `how EKS Pod Identity associations are made (${POD_IDENTITY_PROVIDERS.join(', ')}): auto uses an ACK PodIdentityAssociation when ACK's eks-controller CRD is installed, else the EKS API`,
+    default: 'auto',
+    schema: z.enum(POD_IDENTITY_PROVIDERS, { error: `must be one of ${POD_IDENTITY_PROVIDERS.join(', ')}` }),
+  }),
   awsRegion: option({ flag: 'aws-region', env: 'MCPFLEET_AWS_REGION', help: 'AWS region of the EKS API (default: the AWS SDK chain: AWS_REGION, ~/.aws/config, instance metadata)', default: undefined, schema: text() }),
 };
 
@@ -186,6 +194,8 @@ export interface OperatorConfig {
   eksClusterName: string | undefined;
   /** EKS API endpoint override (tests point it at a local stub). */
   eksEndpoint: string | undefined;
+  /** auto: ACK when its PodIdentityAssociation CRD is served, else the EKS API. */
+  podIdentityProvider: PodIdentityProviderSetting;
   awsRegion: string | undefined;
 }
 

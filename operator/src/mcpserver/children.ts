@@ -5,6 +5,7 @@ import type { KubeObject } from '../kube/types.ts';
 import { NO_OPTIONAL_APIS, type BuildContext, type OptionalApis } from './context.ts';
 import { buildDeployment } from './deployment.ts';
 import { buildHpa } from './hpa.ts';
+import { ACK_EKS_API_VERSION, ACK_POD_IDENTITY_KIND, ACK_POD_IDENTITY_PATH, buildPodIdentityAssociation } from './identity/ack.ts';
 import { buildIngress } from './ingress.ts';
 import { buildScaledObject } from './keda.ts';
 import { buildPrometheusRule, buildServiceMonitor } from './monitoring.ts';
@@ -19,7 +20,7 @@ export interface OwnedKind {
   /** Collection path across namespaces, for the informer. */
   path: string;
   /**
-   * Set for kinds of optional APIs (CRDs of KEDA, the Prometheus Operator): discovered at run
+   * Set for kinds of optional APIs (CRDs of KEDA, the Prometheus Operator, ACK): discovered at run
    * time, watched only once served, never required.
    */
   optional?: keyof OptionalApis;
@@ -36,6 +37,7 @@ export const OWNED_KINDS: readonly OwnedKind[] = [
   { apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject', path: '/apis/keda.sh/v1alpha1/scaledobjects', optional: 'keda' },
   { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', path: '/apis/monitoring.coreos.com/v1/servicemonitors', optional: 'serviceMonitor' },
   { apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule', path: '/apis/monitoring.coreos.com/v1/prometheusrules', optional: 'prometheusRule' },
+  { apiVersion: ACK_EKS_API_VERSION, kind: ACK_POD_IDENTITY_KIND, path: ACK_POD_IDENTITY_PATH, optional: 'ackPodIdentity' },
 ];
 
 export function kindKey(apiVersion: string, kind: string): string {
@@ -64,5 +66,7 @@ function integrationChildren(server: McpServer, ctx: BuildContext): (KubeObject 
     buildNetworkPolicy(server, ctx) as KubeObject | undefined,
     apis.serviceMonitor ? buildServiceMonitor(server) : undefined,
     apis.prometheusRule ? buildPrometheusRule(server) : undefined,
+    // ctx.podIdentityProvider is 'ack' only when the reconciler found ACK's CRD served.
+    buildPodIdentityAssociation(server, ctx),
   ];
 }

@@ -11,6 +11,13 @@ export interface BuildContext {
   optionalApis?: OptionalApis;
   /** Namespace the operator runs in: its MCP verification must get through NetworkPolicies. */
   operatorNamespace?: string;
+  /**
+   * How EKS Pod Identity is provided for this reconcile: 'ack' renders an ACK
+   * PodIdentityAssociation child; 'eks-api' (the default) leaves it to the EKS API step.
+   */
+  podIdentityProvider?: 'eks-api' | 'ack';
+  /** The operator's --eks-cluster-name, for specs that do not name their cluster. */
+  defaultEksClusterName?: string | undefined;
 }
 
 /** Optional APIs a child kind depends on; each is discovered, never assumed. */
@@ -21,8 +28,10 @@ export interface OptionalApis {
   serviceMonitor: boolean;
   /** monitoring.coreos.com/v1 PrometheusRule */
   prometheusRule: boolean;
+  /** eks.services.k8s.aws/v1alpha1 PodIdentityAssociation (ACK's eks-controller); absent means not served. */
+  ackPodIdentity?: boolean;
 }
 
-export const NO_OPTIONAL_APIS: OptionalApis = { keda: false, serviceMonitor: false, prometheusRule: false };
+export const NO_OPTIONAL_APIS: OptionalApis = { keda: false, serviceMonitor: false, prometheusRule: false, ackPodIdentity: false };
 
 export const DEFAULT_CLUSTER_DOMAIN = 'cluster.local';

@@ -19,6 +19,7 @@ import { flippedConditions, setConditions } from './conditions.ts';
 import { NO_OPTIONAL_APIS, type BuildContext, type OptionalApis } from './context.ts';
 import { autoscalerOwnsReplicas } from './deployment.ts';
 import type { EventRecorder } from './events.ts';
+import { ACK_EKS_API_VERSION, ACK_POD_IDENTITY_KIND, resolvePodIdentityProvider, type PodIdentityProviderSetting } from './identity/ack.ts';
 import { createEksPodIdentityApi } from './identity/eks-api.ts';
 import { PodIdentityAssociations } from './identity/pod-identity.ts';
 import { IdentityStep } from './identity/step.ts';
@@ -53,7 +54,12 @@ export interface ReconcilerDeps {
   /** Called with every McpServer's Ready status after its reconcile (metrics gauge). */
   onReadyState?: (key: string, ready: 'True' | 'False' | 'Unknown' | undefined) => void;
   /** EKS Pod Identity associations (default: the real EKS API, SDK defaults, no default cluster). */
-  podIdentity?: { associations: PodIdentityAssociations; defaultClusterName?: string | undefined };
+  podIdentity?: {
+    associations: PodIdentityAssociations;
+    defaultClusterName?: string | undefined;
+    /** --pod-identity-provider (default auto: ACK when its CRD is served, else the EKS API). */
+    provider?: PodIdentityProviderSetting;
+  };
 }
 
 export const HANDOFF_FIELD_MANAGER = `${FIELD_MANAGER}-replicas-handoff`;
@@ -118,10 +124,18 @@ export class McpServerReconciler {
       if (!live && !ref.optional) missing.push(`${ref.kind} ${ref.name}`);
     }
     const optionalApis = this.deps.optionalApis ? await this.deps.optionalApis() : NO_OPTIONAL_APIS;
-    const buildContext: BuildContext = { ...this.deps.settings, referencedVersions, optionalApis };
+    const podIdentityProvider = resolvePodIdentityProvider(this.deps.podIdentity?.provider ?? 'auto', optionalApis.ackPodIdentity ?? false);
 
     // Before the pods exist: the Pod Identity webhook only serves pods created after the association.
-    const identity = await this.identity.reconcile(raw, server, ctx);
+    const identity = await this.identity.reconcile(raw, server, ctx, podIdentityProvider);
+    const buildContext: BuildContext = {
+      ...this.deps.settings,
+      referencedVersions,
+      optionalApis,
+      // The ACK child only once the identity step cleared any EKS-API association of this server.
+      podIdentityProvider: identity.ack ? 'ack' : 'eks-api',
+      defaultEksClusterName: this.deps.podIdentity?.defaultClusterName,
+    };
 
     const desired = desiredChildren(server, buildContext);
     const applied = new Map<string, KubeObject>();
@@ -142,9 +156,10 @@ export class McpServerReconciler {
       ingress: applied.get(kindKey('networking.k8s.io/v1', 'Ingress')) as V1Ingress | undefined,
       scaledObject: applied.get(kindKey('keda.sh/v1alpha1', 'ScaledObject')),
     });
+    const identityCondition = identity.ack ? identity.ack.conditionFor(applied.get(kindKey(ACK_EKS_API_VERSION, ACK_POD_IDENTITY_KIND))) : identity.condition;
     const integrationObservation = {
-      extraConditions: [...integration.conditions, ...(identity.condition ? [identity.condition] : [])],
-      retiredConditions: [...integration.retired, ...(identity.condition ? [] : [IDENTITY.condition])],
+      extraConditions: [...integration.conditions, ...(identityCondition ? [identityCondition] : [])],
+      retiredConditions: [...integration.retired, ...(identityCondition ? [] : [IDENTITY.condition])],
       ...(integration.externalUrl ? { externalUrl: integration.externalUrl } : {}),
     };
     // The verifier's latest result feeds the status; asking for a probe may start one (never waits).

@@ -5,6 +5,7 @@ import type { V1ServiceAccount } from '@kubernetes/client-node';
 import { IDENTITY } from '../../api/constants.ts';
 import type { McpServer } from '../../api/mcpserver.ts';
 import type { ConditionInput } from '../conditions.ts';
+import type { AckAssociationOutcome } from './ack.ts';
 import { AZURE_USE_LABEL, IRSA_ROLE_ANNOTATION, cloudIdentity, serviceAccountIdentityAnnotations } from './bindings.ts';
 import type { EnsureResult } from './pod-identity.ts';
 
@@ -16,13 +17,18 @@ export const IDENTITY_REASONS = {
   associationConflict: 'AssociationConflict',
   eksApiError: 'EksApiError',
   deletionFailed: 'AssociationDeletionFailed',
+  ackNotInstalled: 'AckNotInstalled',
+  ackPending: 'AckAssociationPending',
+  ackFailed: 'AckAssociationFailed',
 } as const;
 
 /** Outcome of the EKS Pod Identity step, when the spec asks for it. */
 export type PodIdentityOutcome =
   | EnsureResult
   | { ok: false; reason: 'ClusterNameMissing'; message: string }
-  | { ok: false; reason: 'EksApiError'; message: string };
+  | { ok: false; reason: 'EksApiError'; message: string }
+  | { ok: false; reason: 'AckNotInstalled'; message: string }
+  | AckAssociationOutcome;
 
 export interface IdentityObservation {
   server: McpServer;
@@ -34,6 +40,8 @@ export interface IdentityObservation {
 
 interface Finding {
   ok: boolean;
+  /** Not failed, but not done yet either (ACK has not synced): the condition is Unknown. */
+  pending?: boolean;
   reason: string;
   message: string;
 }
@@ -68,7 +76,11 @@ export function identityCondition(obs: IdentityObservation): ConditionInput | un
   }
   if (aws?.mode === 'pod-identity') {
     const outcome = obs.podIdentity;
-    if (!outcome) {
+    if (outcome && 'via' in outcome) {
+      if (outcome.state === 'synced') findings.push({ ok: true, reason: IDENTITY_REASONS.configured, message: outcome.message });
+      else if (outcome.state === 'pending') findings.push({ ok: true, pending: true, reason: IDENTITY_REASONS.ackPending, message: outcome.message });
+      else findings.push({ ok: false, reason: IDENTITY_REASONS.ackFailed, message: outcome.message });
+    } else if (!outcome) {
       findings.push({ ok: false, reason: IDENTITY_REASONS.eksApiError, message: 'EKS Pod Identity association not checked yet' });
     } else if (outcome.ok) {
       const verb = outcome.action === 'created' ? 'created' : outcome.action === 'updated' ? 'updated to the new role' : 'in place';
@@ -87,6 +99,8 @@ export function identityCondition(obs: IdentityObservation): ConditionInput | un
 
   const failed = findings.filter((f) => !f.ok);
   if (failed.length > 0) return { type: IDENTITY.condition, status: 'False', reason: failed[0]!.reason, message: failed.map((f) => f.message).join('; ') };
+  const pending = findings.find((f) => f.pending);
+  if (pending) return { type: IDENTITY.condition, status: 'Unknown', reason: pending.reason, message: findings.map((f) => f.message).join('; ') };
   return { type: IDENTITY.condition, status: 'True', reason: IDENTITY_REASONS.configured, message: findings.map((f) => f.message).join('; ') };
 }
 

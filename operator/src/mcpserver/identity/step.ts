@@ -6,7 +6,10 @@
 //  - when Pod Identity is no longer wanted: deletes the association, then drops the finalizer;
 //  - on deletion (finalize): deletes the association, then drops the finalizer so the McpServer
 //    can go. Any EKS failure keeps the finalizer, is reported in IdentityReady and is thrown so
-//    the controller retries with backoff.
+//    the controller retries with backoff;
+//  - when ACK provides Pod Identity (ack.ts): no finalizer and no EKS call of its own; an
+//    association left from the EKS API path is deleted (and its finalizer dropped) first, then
+//    the reconciler renders the ACK PodIdentityAssociation child and reports ACK's status.
 import type { V1ServiceAccount } from '@kubernetes/client-node';
 import { IDENTITY } from '../../api/constants.ts';
 import type { McpServer } from '../../api/mcpserver.ts';
@@ -17,10 +20,11 @@ import type { KubeObject } from '../../kube/types.ts';
 import type { ReconcileContext } from '../../runtime/controller.ts';
 import type { ConditionInput } from '../conditions.ts';
 import { serviceAccountName } from '../serviceaccount.ts';
+import { ackAssociationOutcome, type ResolvedPodIdentityProvider } from './ack.ts';
 import { podIdentityTarget, serviceAccountIdentityAnnotations } from './bindings.ts';
 import { IDENTITY_REASONS, identityCondition, type IdentityObservation, type PodIdentityOutcome } from './condition.ts';
 import { hasPodIdentityFinalizer, identityMetadataPatch, recordedAssociationOf, type WantedIdentityMetadata } from './finalizer.ts';
-import { formatRecorded, parseRecorded, type AssociationOwner, type PodIdentityAssociations } from './pod-identity.ts';
+import { formatRecorded, parseRecorded, type AssociationOwner, type PodIdentityAssociations, type RecordedAssociation } from './pod-identity.ts';
 
 /** How soon a McpServer blocked by someone else's association is looked at again. */
 export const CONFLICT_RECHECK_MS = 60_000;
@@ -39,6 +43,11 @@ export interface IdentityStepResult {
   /** To throw once status is written: the controller retries with backoff. */
   error?: Error;
   requeueAfterMs?: number;
+  /**
+   * Set when ACK provides the association in this reconcile: render the ACK child, then report
+   * IdentityReady from its live state (`condition` is the one before it was applied).
+   */
+  ack?: { conditionFor(live: KubeObject | undefined): ConditionInput | undefined };
 }
 
 export interface FinalizeResult {
@@ -60,7 +69,7 @@ export class IdentityStep {
     this.deps = deps;
   }
 
-  async reconcile(raw: KubeObject, server: McpServer, ctx: ReconcileContext): Promise<IdentityStepResult> {
+  async reconcile(raw: KubeObject, server: McpServer, ctx: ReconcileContext, provider: ResolvedPodIdentityProvider = 'eks-api'): Promise<IdentityStepResult> {
     const namespace = server.metadata.namespace!;
     const saName = serviceAccountName(server);
     const owner = ownerOf(raw);
@@ -74,6 +83,23 @@ export class IdentityStep {
 
     const target = podIdentityTarget(server, saName, this.deps.defaultClusterName);
     let live = raw;
+    if (target?.ok && provider !== 'eks-api') {
+      // ACK (or ACK required but absent): never an EKS call or finalizer of our own, except to
+      // remove what the EKS API path made earlier: EKS allows one association per ServiceAccount.
+      const cleanup = await this.removeEksApiAssociations(live, owner, recorded, ctx);
+      if (cleanup) return cleanup;
+      if (provider === 'ack-not-installed') {
+        observation.podIdentity = {
+          ok: false,
+          reason: 'AckNotInstalled',
+          message: 'the operator runs with --pod-identity-provider=ack, but the cluster does not serve eks.services.k8s.aws/v1alpha1 PodIdentityAssociation: install ACK\'s eks-controller, or run the operator with --pod-identity-provider=auto or eks-api',
+        };
+        return { condition: identityCondition(observation) };
+      }
+      const sa = `${namespace}/${saName}`;
+      const conditionFor = (ackLive: KubeObject | undefined) => identityCondition({ ...observation, podIdentity: ackAssociationOutcome(ackLive, sa) });
+      return { condition: conditionFor(undefined), ack: { conditionFor } };
+    }
     if (target?.ok) {
       // The finalizer goes on first: an association must never exist without it.
       live = await this.patchMetadata(live, { finalizer: true, recordedAssociation: recorded ? formatRecorded(recorded) : undefined });
@@ -103,21 +129,28 @@ export class IdentityStep {
 
     if (target && !target.ok) observation.podIdentity = target;
     // No association wanted (any more): delete the one created earlier, then release the McpServer.
-    if (recorded || hasPodIdentityFinalizer(live)) {
-      ctx.signal.throwIfAborted();
-      try {
-        const deleted = await this.deps.associations.removeAll(owner, recorded ? [recorded.clusterName] : [], recorded);
-        if (deleted > 0) ctx.logger.info('deleted EKS Pod Identity association no longer wanted', { deleted });
-        await this.patchMetadata(live, { finalizer: false, recordedAssociation: undefined });
-      } catch (err) {
-        const error = asError(err);
-        return {
-          condition: { type: IDENTITY.condition, status: 'False', reason: IDENTITY_REASONS.deletionFailed, message: `the EKS Pod Identity association ${recorded ? formatRecorded(recorded) : ''} is no longer wanted but could not be deleted (retrying): ${errorMessage(err)}` },
-          error,
-        };
-      }
+    return (await this.removeEksApiAssociations(live, owner, recorded, ctx)) ?? { condition: identityCondition(observation) };
+  }
+
+  /**
+   * Deletes the association the EKS API path created (if any), then drops the finalizer and the
+   * record. Resolves undefined when nothing is left, or with the failure to report and throw.
+   */
+  private async removeEksApiAssociations(live: KubeObject, owner: AssociationOwner, recorded: RecordedAssociation | undefined, ctx: ReconcileContext): Promise<IdentityStepResult | undefined> {
+    if (!recorded && !hasPodIdentityFinalizer(live)) return undefined;
+    ctx.signal.throwIfAborted();
+    try {
+      const deleted = await this.deps.associations.removeAll(owner, recorded ? [recorded.clusterName] : [], recorded);
+      if (deleted > 0) ctx.logger.info('deleted EKS Pod Identity association no longer wanted', { deleted });
+      await this.patchMetadata(live, { finalizer: false, recordedAssociation: undefined });
+      return undefined;
+    } catch (err) {
+      const error = asError(err);
+      return {
+        condition: { type: IDENTITY.condition, status: 'False', reason: IDENTITY_REASONS.deletionFailed, message: `the EKS Pod Identity association ${recorded ? formatRecorded(recorded) : ''} is no longer wanted but could not be deleted (retrying): ${errorMessage(err)}` },
+        error,
+      };
     }
-    return { condition: identityCondition(observation) };
   }
 
   /** On deletion: delete every association of the McpServer, then remove the finalizer. */

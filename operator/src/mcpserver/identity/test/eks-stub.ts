@@ -55,6 +55,8 @@ export interface EksStub {
   seed(association: Omit<StubAssociation, 'associationArn' | 'associationId' | 'createdAt' | 'modifiedAt'>): StubAssociation;
   /** The next `times` calls of `operation` fail with `status` (default 500 ServerException). */
   failNext(operation: EksOperation, times: number, status?: number, errorType?: string): void;
+  /** Drops every pending failure of `operation` (for tests that fail "until observed"). */
+  clearFailures(operation: EksOperation): void;
   /** Runs `hook` before each call of `operation` is served (to observe the world at that moment). */
   beforeEach(operation: EksOperation, hook: () => Promise<void> | void): void;
   count(operation?: EksOperation): number;
@@ -234,6 +236,9 @@ export async function startEksStub(opts: EksStubOptions): Promise<EksStub> {
     seed: (a) => describe(add(a)),
     failNext(operation, times, status = 500, errorType = 'ServerException') {
       failures.push({ operation, remaining: times, status, errorType });
+    },
+    clearFailures(operation) {
+      for (const f of failures) if (f.operation === operation) f.remaining = 0;
     },
     beforeEach(operation, hook) {
       hooks.push({ operation, hook });

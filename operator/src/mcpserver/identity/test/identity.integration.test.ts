@@ -92,12 +92,15 @@ describe('cloud identity against kube-sim and a local EKS API', function () {
 
     // EKS fails the deletions: more failures than the SDK's own three attempts, so the
     // reconcile throws, reports why, and the controller retries with backoff.
-    stub.failNext('DeletePodIdentityAssociation', 4);
+    // The failures last until the test has seen the held state (a fixed count could be used up
+    // between two polls), then stop, so the retried deletion goes through.
+    stub.failNext('DeletePodIdentityAssociation', 1_000);
     const deleted = await h.request('DELETE', MCP('team-a', 'kv'));
     assert.ok(deleted.status < 300, `delete: ${deleted.status}`);
     const held = await identityReady(h, 'team-a', 'kv', 'False', 'AssociationDeletionFailed');
     assert.ok(held.metadata.deletionTimestamp, 'the McpServer is held by the finalizer');
     assert.match(held.status!.conditions!.find((c) => c.type === IDENTITY.condition)!.message, /ServerException/);
+    stub.clearFailures('DeletePodIdentityAssociation');
     await waitFor('McpServer gone', async () => (await h.mcpServer('team-a', 'kv')) === undefined);
     assert.deepEqual(stub.associations(), []);
     assert.ok(stub.count('DeletePodIdentityAssociation') >= 5, `delete attempts: ${stub.count('DeletePodIdentityAssociation')}`);

@@ -1,0 +1,180 @@
+// The ACK path of EKS Pod Identity against kube-sim with the real operator: with ACK's
+// PodIdentityAssociation fixture CRD registered, the association is an owned Kubernetes object
+// (no EKS API call, no finalizer), its status (written here as ACK's eks-controller would) drives
+// IdentityReady, a role change updates it, steady state makes zero writes, and deleting the
+// McpServer garbage-collects it. Moving from the EKS API path to ACK deletes the old association
+// and its finalizer first; --pod-identity-provider=ack without the CRD says so. The local EKS
+// stub counts every EKS call to prove none is made on the ACK path.
+import assert from 'node:assert/strict';
+import { IDENTITY } from '../../../api/constants.ts';
+import type { McpServer } from '../../../api/mcpserver.ts';
+import { allows, operatorRbacRules } from '../../../rbac.ts';
+import { MCP, startHarness, utilityServer, waitFor, type Harness } from '../../../../test/harness.ts';
+import { useStubAwsEnv } from './aws-env.ts';
+import { startEksStub, type EksStub } from './eks-stub.ts';
+
+const ACK_CRD = 'hack/kube-sim/fixtures/crds/ack-eks-podidentityassociations.yaml';
+const ROLE = 'arn:aws:iam::123456789012:role/mcp-kv';
+const ROLE2 = 'arn:aws:iam::123456789012:role/mcp-kv-v2';
+const PIA = (ns: string, name: string) => `/apis/eks.services.k8s.aws/v1alpha1/namespaces/${ns}/podidentityassociations/${name}`;
+
+interface Pia {
+  metadata: { name: string; namespace: string; uid: string; labels?: Record<string, string>; ownerReferences?: { kind: string; name: string; uid: string; controller?: boolean }[] };
+  spec: { clusterName?: string; namespace: string; serviceAccount: string; roleARN?: string; tags?: Record<string, string> };
+  status?: Record<string, unknown>;
+}
+
+async function identity(h: Harness, ns: string, name: string, status: 'True' | 'False' | 'Unknown', reason?: string): Promise<{ server: McpServer; message: string }> {
+  return waitFor(`${ns}/${name} IdentityReady=${status}${reason ? ` (${reason})` : ''}`, async () => {
+    const server = await h.mcpServer(ns, name);
+    const c = server?.status?.conditions?.find((x) => x.type === IDENTITY.condition);
+    return c?.status === status && (reason === undefined || c.reason === reason) ? { server: server!, message: c.message } : undefined;
+  });
+}
+
+/** Writes the status ACK's eks-controller would write (through the status subresource). */
+async function ackReports(h: Harness, ns: string, name: string, status: Record<string, unknown>): Promise<void> {
+  const r = await h.request('PATCH', `${PIA(ns, name)}/status`, { status }, 'application/merge-patch+json');
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+}
+
+const synced = (id: string) => ({
+  associationID: id,
+  associationARN: `arn:aws:eks:us-west-2:123456789012:podidentityassociation/prod/${id}`,
+  ackResourceMetadata: { ownerAccountID: '123456789012', region: 'us-west-2', arn: `arn:aws:eks:us-west-2:123456789012:podidentityassociation/prod/${id}` },
+  conditions: [{ type: 'ACK.ResourceSynced', status: 'True', message: 'Resource synced successfully', lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') }],
+});
+
+async function reconcileCount(h: Harness): Promise<number> {
+  return ((await h.operator.metrics.registry.getSingleMetric('mcpfleet_reconcile_total')!.get()).values as { value: number }[]).reduce((n, v) => n + v.value, 0);
+}
+
+describe('EKS Pod Identity through an ACK PodIdentityAssociation (kube-sim, fixture CRD)', function () {
+  this.timeout(120_000);
+  useStubAwsEnv();
+  let h: Harness | undefined;
+  let stub: EksStub | undefined;
+  afterEach(async () => {
+    await h?.stop();
+    await stub?.stop();
+    h = undefined;
+    stub = undefined;
+  });
+
+  const start = async (opts: { ackCrd: boolean; flags?: string[] }) => {
+    stub = await startEksStub({ clusters: ['prod'] });
+    h = await startHarness({
+      manifests: opts.ackCrd ? [ACK_CRD] : [],
+      operatorFlags: ['--eks-endpoint', stub.url, '--aws-region', 'us-west-2', '--eks-cluster-name', 'prod', '--resync-period', '1s', ...(opts.flags ?? [])],
+    });
+    return { h, stub };
+  };
+
+  it('creates the association object instead of calling EKS, reports ACK\'s sync, updates the role, makes zero writes in steady state, and is garbage-collected with the McpServer', async () => {
+    const { h, stub } = await start({ ackCrd: true });
+    await h.apply(utilityServer('kv', 'team-a', { identity: { aws: { mode: 'pod-identity', roleArn: ROLE } } }));
+
+    const pia = await waitFor('the PodIdentityAssociation', () => h.get<Pia>(PIA('team-a', 'kv')));
+    const { server, message } = await identity(h, 'team-a', 'kv', 'Unknown', 'AckAssociationPending');
+    assert.deepEqual(pia.spec, { clusterName: 'prod', namespace: 'team-a', serviceAccount: 'kv', roleARN: ROLE, tags: { [IDENTITY.ownerTag]: 'team-a/kv' } });
+    assert.deepEqual(
+      pia.metadata.ownerReferences?.map((r) => [r.kind, r.name, r.uid, r.controller]),
+      [['McpServer', 'kv', server.metadata.uid, true]],
+    );
+    assert.equal(pia.metadata.labels?.['app.kubernetes.io/managed-by'], 'mcpfleet-operator');
+    assert.match(message, /waiting for ACK's eks-controller to sync PodIdentityAssociation team-a\/kv/);
+    assert.equal(server.metadata.finalizers, undefined, 'no finalizer on the ACK path: the garbage collector deletes the association object');
+    assert.equal(server.metadata.annotations?.[IDENTITY.associationAnnotation], undefined);
+
+    await ackReports(h, 'team-a', 'kv', synced('a-0123456789abcdef0'));
+    const ready = await identity(h, 'team-a', 'kv', 'True');
+    assert.match(ready.message, /through ACK: PodIdentityAssociation team-a\/kv \(association a-0123456789abcdef0\) in cluster prod binds ServiceAccount team-a\/kv to arn:aws:iam::123456789012:role\/mcp-kv$/);
+    await waitFor('Ready', async () => (await h.condition('team-a', 'kv', 'Ready'))?.status === 'True');
+
+    // Steady state: several forced resyncs, no Kubernetes write, and never an EKS call.
+    await h.sim.settle();
+    await new Promise((r) => setTimeout(r, 500));
+    h.sim.accounting.reset();
+    const before = await reconcileCount(h);
+    await waitFor('three more reconciles', async () => (await reconcileCount(h)) - before >= 3, 20_000);
+    assert.equal(h.operatorWrites(), 0, `Kubernetes writes in steady state: ${JSON.stringify(h.sim.accounting.snapshot())}`);
+
+    await h.apply(utilityServer('kv', 'team-a', { identity: { aws: { mode: 'pod-identity', roleArn: ROLE2 } } }));
+    const updated = await waitFor('roleARN updated', async () => {
+      const p = await h.get<Pia>(PIA('team-a', 'kv'));
+      return p?.spec.roleARN === ROLE2 ? p : undefined;
+    });
+    assert.equal(updated.metadata.uid, pia.metadata.uid, 'updated in place, not replaced');
+
+    // ACK reports a terminal error: IdentityReady is False with ACK's own message.
+    const terminal = 'InvalidParameterException: role mcp-kv-v2 does not trust pods.eks.amazonaws.com';
+    await ackReports(h, 'team-a', 'kv', { conditions: [{ type: 'ACK.ResourceSynced', status: 'False' }, { type: 'ACK.Terminal', status: 'True', message: terminal }] });
+    const failed = await identity(h, 'team-a', 'kv', 'False', 'AckAssociationFailed');
+    assert.ok(failed.message.includes(terminal), failed.message);
+    assert.equal(failed.server.status?.conditions?.find((c) => c.type === 'Degraded')?.status, 'True');
+
+    const deleted = await h.request('DELETE', MCP('team-a', 'kv'));
+    assert.ok(deleted.status < 300, `delete: ${deleted.status}`);
+    await waitFor('McpServer gone', async () => (await h.mcpServer('team-a', 'kv')) === undefined);
+    await waitFor('PodIdentityAssociation garbage-collected', async () => (await h.get(PIA('team-a', 'kv'))) === undefined);
+    assert.equal(stub.calls.length, 0, `EKS calls on the ACK path: ${JSON.stringify(stub.calls.map((c) => c.operation))}`);
+  });
+
+  it('prunes the association object when the McpServer switches to IRSA, within the generated RBAC', async () => {
+    const { h, stub } = await start({ ackCrd: true });
+    await h.apply(utilityServer('kv', 'team-a', { identity: { aws: { mode: 'pod-identity', roleArn: ROLE } } }));
+    await waitFor('the PodIdentityAssociation', () => h.get<Pia>(PIA('team-a', 'kv')));
+    await h.apply(utilityServer('kv', 'team-a', { identity: { aws: { mode: 'irsa', roleArn: ROLE } } }));
+    await waitFor('PodIdentityAssociation pruned', async () => (await h.get(PIA('team-a', 'kv'))) === undefined);
+    const irsa = await identity(h, 'team-a', 'kv', 'True');
+    assert.match(irsa.message, /IRSA/);
+    assert.equal(stub.calls.length, 0);
+
+    // Every request the operator made on the ACK kind (watch, apply, prune) is allowed by the ClusterRole rules.
+    const rules = operatorRbacRules();
+    const verbs = new Set<string>();
+    for (const r of h.sim.accounting.select({ userAgent: 'mcpfleet-operator', resource: 'podidentityassociations.eks.services.k8s.aws' })) {
+      verbs.add(r.verb);
+      assert.ok(allows(rules, 'eks.services.k8s.aws', 'podidentityassociations', r.verb), `RBAC rules lack ${r.verb} on podidentityassociations`);
+    }
+    for (const verb of ['list', 'watch', 'patch', 'delete']) assert.ok(verbs.has(verb), `the operator used ${verb} (saw ${[...verbs].join(', ')})`);
+  });
+
+  it('moves an McpServer from the EKS API to ACK: the EKS association and its finalizer go first, then the ACK object is created', async () => {
+    const { h, stub } = await start({ ackCrd: true, flags: ['--pod-identity-provider', 'eks-api'] });
+    await h.apply(utilityServer('kv', 'team-a', { identity: { aws: { mode: 'pod-identity', roleArn: ROLE } } }));
+    const viaApi = await identity(h, 'team-a', 'kv', 'True');
+    assert.deepEqual(viaApi.server.metadata.finalizers, [IDENTITY.podIdentityFinalizer], 'eks-api: the EKS API path even though ACK is installed');
+    assert.equal(stub.associations().length, 1);
+    assert.equal(await h.get(PIA('team-a', 'kv')), undefined, 'no ACK object with --pod-identity-provider=eks-api');
+
+    // A new operator (as after a restart with another flag) takes over with the ACK provider.
+    const ackObjectAtDelete: unknown[] = [];
+    stub.beforeEach('DeletePodIdentityAssociation', async () => {
+      ackObjectAtDelete.push(await h.get(PIA('team-a', 'kv')));
+    });
+    await h.operator.stop();
+    const next = h.newOperator(['--pod-identity-provider', 'ack']);
+    await next.start();
+
+    await waitFor('EKS association deleted', () => stub.associations().length === 0);
+    await waitFor('the PodIdentityAssociation', () => h.get<Pia>(PIA('team-a', 'kv')));
+    const moved = await identity(h, 'team-a', 'kv', 'Unknown', 'AckAssociationPending');
+    assert.equal((moved.server.metadata.finalizers as string[] | undefined)?.length ?? 0, 0, 'finalizer removed once the EKS association was deleted');
+    assert.equal(moved.server.metadata.annotations?.[IDENTITY.associationAnnotation], undefined);
+    assert.deepEqual(ackObjectAtDelete, [undefined], 'the ACK object was created only after the EKS association was deleted');
+    const writesAfterMove = stub.writes();
+    await ackReports(h, 'team-a', 'kv', synced('a-0fedcba987654321'));
+    await identity(h, 'team-a', 'kv', 'True');
+    assert.equal(stub.writes(), writesAfterMove, 'no EKS write on the ACK path');
+  });
+
+  it('with --pod-identity-provider=ack but no ACK CRD, says so and calls nothing', async () => {
+    const { h, stub } = await start({ ackCrd: false, flags: ['--pod-identity-provider=ack'] });
+    await h.apply(utilityServer('kv', 'team-a', { identity: { aws: { mode: 'pod-identity', roleArn: ROLE } } }));
+    const missing = await identity(h, 'team-a', 'kv', 'False', 'AckNotInstalled');
+    assert.match(missing.message, /install ACK's eks-controller, or run the operator with --pod-identity-provider=auto or eks-api/);
+    assert.equal(missing.server.metadata.finalizers, undefined);
+    assert.equal(stub.calls.length, 0);
+  });
+});
