@@ -103,7 +103,8 @@ describe('cloud identity against kube-sim and a local EKS API', function () {
     stub.clearFailures('DeletePodIdentityAssociation');
     await waitFor('McpServer gone', async () => (await h.mcpServer('team-a', 'kv')) === undefined);
     assert.deepEqual(stub.associations(), []);
-    assert.ok(stub.count('DeletePodIdentityAssociation') >= 5, `delete attempts: ${stub.count('DeletePodIdentityAssociation')}`);
+    // At least one reconcile failed after the SDK's 3 attempts, then a retried one deleted it.
+    assert.ok(stub.count('DeletePodIdentityAssociation') >= 4, `delete attempts: ${stub.count('DeletePodIdentityAssociation')}`);
     const events = await h.get<{ items: { reason: string; type: string; involvedObject: { name: string } }[] }>('/api/v1/namespaces/team-a/events');
     assert.ok(events!.items.some((e) => e.involvedObject.name === 'kv' && e.reason === 'AssociationDeletionFailed' && e.type === 'Warning'), 'a Warning Event says why the deletion waits');
   });
