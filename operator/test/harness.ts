@@ -71,6 +71,8 @@ export interface Harness {
   condition(namespace: string, name: string, type: string): Promise<{ status: string; reason: string; message: string; lastTransitionTime: string } | undefined>;
   /** Operator writes (create/update/patch/delete) since the last accounting reset. */
   operatorWrites(): number;
+  /** Reconciles the first operator has finished (every result). */
+  reconcileCount(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -148,6 +150,10 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     async condition(namespace, name, type) {
       const server = await get<McpServer>(MCP(namespace, name));
       return server?.status?.conditions?.find((c) => c.type === type);
+    },
+    async reconcileCount() {
+      const metric = operator.metrics.registry.getSingleMetric('mcpfleet_reconcile_total');
+      return metric ? ((await metric.get()).values as { value: number }[]).reduce((n, v) => n + v.value, 0) : 0;
     },
     operatorWrites: () => ['create', 'update', 'patch', 'delete', 'deletecollection'].reduce((n, verb) => n + sim.accounting.count({ userAgent: 'mcpfleet-operator', verb }), 0),
     async stop() {

@@ -44,11 +44,6 @@ function operatorOwnsReplicas(d: Obj): boolean {
   return entry?.fieldsV1?.['f:spec']?.['f:replicas'] !== undefined;
 }
 
-async function reconcileCount(h: Harness): Promise<number> {
-  const metric = h.operator.metrics.registry.getSingleMetric('mcpfleet_reconcile_total')!;
-  return ((await metric.get()).values as { value: number }[]).reduce((n, v) => n + v.value, 0);
-}
-
 function exampleObjects(file: string): Record<string, unknown>[] {
   return parseAllDocuments(readFileSync(path.join(REPO_ROOT, 'examples', file), 'utf8'))
     .map((d) => d.toJS() as Record<string, unknown> | null)
@@ -81,9 +76,9 @@ describe('platform integrations against kube-sim', function () {
     const scaled = await h.request('PATCH', `${DEPLOY('team-a', 'kv')}/scale`, { spec: { replicas: 5 } }, 'application/merge-patch+json');
     assert.equal(scaled.status, 200);
     h.sim.accounting.reset();
-    const before = await reconcileCount(h);
+    const before = await h.reconcileCount();
     await h.request('PATCH', MCP('team-a', 'kv'), { metadata: { annotations: { nudge: '1' } } }, 'application/merge-patch+json');
-    await waitFor('a reconcile after the scale', async () => (await reconcileCount(h)) > before);
+    await waitFor('a reconcile after the scale', async () => (await h.reconcileCount()) > before);
     await h.sim.settle();
     const after = (await h.get<Obj & V1Deployment>(DEPLOY('team-a', 'kv')))!;
     assert.equal(after.spec!.replicas, 5);
@@ -253,8 +248,8 @@ describe('platform integrations against kube-sim', function () {
 
     await new Promise((r) => setTimeout(r, 500));
     h.sim.accounting.reset();
-    const before = await reconcileCount(h);
-    await waitFor('several resync reconciles', async () => (await reconcileCount(h)) - before >= 6, 60_000);
+    const before = await h.reconcileCount();
+    await waitFor('several resync reconciles', async () => (await h.reconcileCount()) - before >= 6, 60_000);
     assert.equal(h.operatorWrites(), 0, `writes: ${JSON.stringify(h.sim.accounting.snapshot().byResource)}`);
   });
 });

@@ -45,10 +45,6 @@ const synced = (id: string) => ({
   conditions: [{ type: 'ACK.ResourceSynced', status: 'True', message: 'Resource synced successfully', lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') }],
 });
 
-async function reconcileCount(h: Harness): Promise<number> {
-  return ((await h.operator.metrics.registry.getSingleMetric('mcpfleet_reconcile_total')!.get()).values as { value: number }[]).reduce((n, v) => n + v.value, 0);
-}
-
 describe('EKS Pod Identity through an ACK PodIdentityAssociation (kube-sim, fixture CRD)', function () {
   this.timeout(120_000);
   useStubAwsEnv();
@@ -95,8 +91,8 @@ describe('EKS Pod Identity through an ACK PodIdentityAssociation (kube-sim, fixt
     await h.sim.settle();
     await new Promise((r) => setTimeout(r, 500));
     h.sim.accounting.reset();
-    const before = await reconcileCount(h);
-    await waitFor('three more reconciles', async () => (await reconcileCount(h)) - before >= 3, 20_000);
+    const before = await h.reconcileCount();
+    await waitFor('three more reconciles', async () => (await h.reconcileCount()) - before >= 3, 20_000);
     assert.equal(h.operatorWrites(), 0, `Kubernetes writes in steady state: ${JSON.stringify(h.sim.accounting.snapshot())}`);
 
     await h.apply(utilityServer('kv', 'team-a', { identity: { aws: { mode: 'pod-identity', roleArn: ROLE2 } } }));

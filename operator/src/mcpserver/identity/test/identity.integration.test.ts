@@ -28,18 +28,14 @@ async function identityReady(h: Harness, ns: string, name: string, status: 'True
   });
 }
 
-async function reconcileCount(h: Harness): Promise<number> {
-  return ((await h.operator.metrics.registry.getSingleMetric('mcpfleet_reconcile_total')!.get()).values as { value: number }[]).reduce((n, v) => n + v.value, 0);
-}
-
 /** Several forced resyncs after convergence: no Kubernetes write, no EKS write. */
 async function assertSteadyState(h: Harness, stub?: EksStub): Promise<void> {
   await h.sim.settle();
   await new Promise((r) => setTimeout(r, 500));
   h.sim.accounting.reset();
   const eksWrites = stub?.writes() ?? 0;
-  const before = await reconcileCount(h);
-  await waitFor('three more reconciles', async () => (await reconcileCount(h)) - before >= 3, 20_000);
+  const before = await h.reconcileCount();
+  await waitFor('three more reconciles', async () => (await h.reconcileCount()) - before >= 3, 20_000);
   assert.equal(h.operatorWrites(), 0, `Kubernetes writes in steady state: ${JSON.stringify(h.sim.accounting.snapshot())}`);
   if (stub) assert.equal(stub.writes(), eksWrites, 'no EKS writes in steady state');
 }
