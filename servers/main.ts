@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 // Entry point: `mcpfleet-server <catalog-name>` (npm run server -- <name>). Reads the kit and
 // catalog settings from the environment, serves over Streamable HTTP (or stdio), and turns
 // SIGTERM into a graceful drain. Exit codes: 0 clean stop, 1 runtime failure, 2 bad usage/config.

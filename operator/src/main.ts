@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 // Entry point of the operator: parse configuration (flags and env; a bad value is a clear error
 // and exit code 2), start, and shut down gracefully on SIGTERM/SIGINT (release the lease).
 import { ConfigError, configUsage, isHelpRequested, parseConfig } from './config/config.ts';
