@@ -1,5 +1,6 @@
 // Turns sub-daily forecast steps (OpenWeather's 3-hourly list, wttr.in's hourly blocks) into one
 // summary per local date: lowest minimum, highest maximum, the prevailing conditions.
+import type { ForecastDay } from './types.ts';
 
 export interface ForecastStep {
   /** Local date at the location, YYYY-MM-DD. */
@@ -13,17 +14,8 @@ export interface ForecastStep {
   precipitation?: number;
 }
 
-export interface DaySummary {
-  date: string;
-  temperatureMin: number;
-  temperatureMax: number;
-  conditions: string;
-  precipitationChance?: number;
-  precipitation?: number;
-}
-
 /** Groups steps by date in first-seen order (upstreams list them chronologically). */
-export function aggregateDays(steps: readonly ForecastStep[]): DaySummary[] {
+export function aggregateDays(steps: readonly ForecastStep[]): ForecastDay[] {
   const byDate = new Map<string, ForecastStep[]>();
   for (const step of steps) {
     const group = byDate.get(step.localDate);
@@ -33,8 +25,8 @@ export function aggregateDays(steps: readonly ForecastStep[]): DaySummary[] {
   return [...byDate.entries()].map(([date, group]) => summarise(date, group));
 }
 
-function summarise(date: string, steps: ForecastStep[]): DaySummary {
-  const summary: DaySummary = {
+function summarise(date: string, steps: ForecastStep[]): ForecastDay {
+  const summary: ForecastDay = {
     date,
     temperatureMin: Math.min(...steps.map((s) => s.temperatureMin)),
     temperatureMax: Math.max(...steps.map((s) => s.temperatureMax)),

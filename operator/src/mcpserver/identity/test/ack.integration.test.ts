@@ -9,9 +9,8 @@ import assert from 'node:assert/strict';
 import { IDENTITY } from '../../../api/constants.ts';
 import type { McpServer } from '../../../api/mcpserver.ts';
 import { allows, operatorRbacRules } from '../../../rbac.ts';
-import { MCP, startHarness, utilityServer, waitFor, type Harness } from '../../../../test/harness.ts';
-import { useStubAwsEnv } from './aws-env.ts';
-import { startEksStub, type EksStub } from './eks-stub.ts';
+import { MCP, utilityServer, waitFor, type Harness } from '../../../../test/harness.ts';
+import { useEksCluster } from './eks-cluster.ts';
 
 const ACK_CRD = 'hack/kube-sim/fixtures/crds/ack-eks-podidentityassociations.yaml';
 const ROLE = 'arn:aws:iam::123456789012:role/mcp-kv';
@@ -47,24 +46,9 @@ const synced = (id: string) => ({
 
 describe('EKS Pod Identity through an ACK PodIdentityAssociation (kube-sim, fixture CRD)', function () {
   this.timeout(120_000);
-  useStubAwsEnv();
-  let h: Harness | undefined;
-  let stub: EksStub | undefined;
-  afterEach(async () => {
-    await h?.stop();
-    await stub?.stop();
-    h = undefined;
-    stub = undefined;
-  });
-
-  const start = async (opts: { ackCrd: boolean; flags?: string[] }) => {
-    stub = await startEksStub({ clusters: ['prod'] });
-    h = await startHarness({
-      manifests: opts.ackCrd ? [ACK_CRD] : [],
-      operatorFlags: ['--eks-endpoint', stub.url, '--aws-region', 'us-west-2', '--eks-cluster-name', 'prod', '--resync-period', '1s', ...(opts.flags ?? [])],
-    });
-    return { h, stub };
-  };
+  const startCluster = useEksCluster();
+  const start = (opts: { ackCrd: boolean; flags?: string[] }) =>
+    startCluster({ clusters: ['prod'], manifests: opts.ackCrd ? [ACK_CRD] : [], flags: ['--eks-cluster-name', 'prod', ...(opts.flags ?? [])] });
 
   it('creates the association object instead of calling EKS, reports ACK\'s sync, updates the role, makes zero writes in steady state, and is garbage-collected with the McpServer', async () => {
     const { h, stub } = await start({ ackCrd: true });

@@ -9,9 +9,9 @@ import type { V1Deployment, V1ServiceAccount } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import { IDENTITY } from '../../../api/constants.ts';
 import type { McpServer } from '../../../api/mcpserver.ts';
-import { MCP, REPO_ROOT, startHarness, utilityServer, waitFor, type Harness } from '../../../../test/harness.ts';
-import { useStubAwsEnv } from './aws-env.ts';
-import { startEksStub, type EksStub } from './eks-stub.ts';
+import { MCP, REPO_ROOT, utilityServer, waitFor, type Harness } from '../../../../test/harness.ts';
+import { useEksCluster } from './eks-cluster.ts';
+import type { EksStub } from './eks-stub.ts';
 
 const ROLE = 'arn:aws:iam::123456789012:role/mcp-kv';
 const ROLE2 = 'arn:aws:iam::123456789012:role/mcp-kv-v2';
@@ -42,21 +42,8 @@ async function assertSteadyState(h: Harness, stub?: EksStub): Promise<void> {
 
 describe('cloud identity against kube-sim and a local EKS API', function () {
   this.timeout(120_000);
-  useStubAwsEnv();
-  let h: Harness | undefined;
-  let stub: EksStub | undefined;
-  afterEach(async () => {
-    await h?.stop();
-    await stub?.stop();
-    h = undefined;
-    stub = undefined;
-  });
-
-  const start = async (flags: string[] = []) => {
-    stub = await startEksStub({ clusters: ['prod', 'mcp-cluster'] });
-    h = await startHarness({ operatorFlags: ['--eks-endpoint', stub.url, '--aws-region', 'us-west-2', '--resync-period', '1s', ...flags] });
-    return { h, stub };
-  };
+  const startCluster = useEksCluster();
+  const start = (flags: string[] = []) => startCluster({ clusters: ['prod', 'mcp-cluster'], flags });
 
   it('creates the EKS Pod Identity association behind a finalizer, updates it, and deletes it on McpServer deletion, retrying while EKS fails', async () => {
     const { h, stub } = await start(['--eks-cluster-name', 'prod']);
