@@ -1,0 +1,2 @@
+import { runBigEnvCase } from './big-env-before.ts';
+await runBigEnvCase(process.cwd());
