@@ -18,6 +18,8 @@ import type { OptionalApis } from './mcpserver/context.ts';
 import { EventRecorder } from './mcpserver/events.ts';
 import { createEksPodIdentityApi } from './mcpserver/identity/eks-api.ts';
 import { PodIdentityAssociations } from './mcpserver/identity/pod-identity.ts';
+import { ReferenceIndex } from './mcpserver/reference-index.ts';
+import type { Reference } from './mcpserver/references.ts';
 import { HANDOFF_FIELD_MANAGER, McpServerReconciler, type ReconcilerCache } from './mcpserver/reconciler.ts';
 import { Verifier, serviceDnsResolver, type EndpointResolver } from './mcpserver/verifier.ts';
 import { startHealthServer, type HealthServer } from './observability/health.ts';
@@ -103,6 +105,23 @@ export class Operator {
       onChange: (obj) => this.queue.add(objectKey(obj)),
     });
     this.informers.push(this.mcpServers);
+    // Referenced Secrets and ConfigMaps, metadata only (never their data): a change re-queues
+    // the McpServers that reference them (a Secret created after its McpServer, a rotated key).
+    const referenceIndex = new ReferenceIndex();
+    const referenceInformers = new Map<Reference['kind'], Informer<KubeObject>>();
+    for (const [kind, plural] of [['Secret', 'secrets'], ['ConfigMap', 'configmaps']] as const) {
+      const informer = createInformer<KubeObject>({
+        ...common,
+        name: plural,
+        path: scoped(`/api/v1/${plural}`),
+        metadataOnly: true,
+        onChange: (obj) => {
+          for (const owner of referenceIndex.ownersOf(obj.metadata?.namespace ?? '', kind, obj.metadata?.name ?? '')) this.queue.add(owner);
+        },
+      });
+      referenceInformers.set(kind, informer);
+      this.informers.push(informer);
+    }
     this.createChildInformer = (kind) =>
       createInformer<KubeObject>({
         ...common,
@@ -129,6 +148,10 @@ export class Operator {
         (this.children.get(kindKey(apiVersion, kind))?.list() ?? []).filter(
           (o) => o.metadata?.namespace === namespace && o.metadata?.ownerReferences?.some((r) => r.controller === true && r.uid === ownerUid),
         ),
+      referenced: (namespace, kind, name) => {
+        const informer = referenceInformers.get(kind);
+        return informer?.hasSynced() ? (informer.get(namespace, name) ?? null) : undefined;
+      },
     };
     const reconciler = new McpServerReconciler({
       client: this.client,
@@ -140,6 +163,7 @@ export class Operator {
       // The chart runs the operator in the Lease's namespace; NetworkPolicies let it verify servers.
       settings: { serversImage: { repository: opts.config.serversImageRepository, tag: opts.config.serversImageTag }, clusterDomain: 'cluster.local', operatorNamespace: opts.config.leaseNamespace },
       optionalApis: () => this.optionalApis(),
+      referenceIndex,
       onReadyState: (key, state) => this.recordReadyState(key, state),
       // The EKS client (and the AWS SDK) is created on the first pod-identity McpServer.
       podIdentity: {

@@ -1,2 +1,0 @@
-import { runBigEnvCase } from './big-env-before.ts';
-await runBigEnvCase(process.cwd());
