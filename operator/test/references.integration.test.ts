@@ -7,6 +7,17 @@ import { MCP, startHarness, utilityServer, waitFor, type Harness } from './harne
 const DEPLOY = (ns: string, name: string) => `/apis/apps/v1/namespaces/${ns}/deployments/${name}`;
 const hashOf = (d: V1Deployment | undefined) => d?.spec?.template.metadata?.annotations?.['mcpfleet.dev/config-hash'];
 
+/** Waits until the operator finished no reconcile for `ms` (the verifier's 5 s requeue included). */
+async function quiet(h: Harness, ms: number): Promise<void> {
+  let count = await h.reconcileCount();
+  let since = Date.now();
+  await waitFor(`${ms} ms without a reconcile`, async () => {
+    const now = await h.reconcileCount();
+    if (now !== count) [count, since] = [now, Date.now()];
+    return Date.now() - since >= ms;
+  }, 60_000);
+}
+
 describe('referenced Secrets and ConfigMaps, and refused specs', function () {
   this.timeout(90_000);
   let h: Harness;
@@ -20,6 +31,11 @@ describe('referenced Secrets and ConfigMaps, and refused specs', function () {
       return c?.reason === 'MissingReference' ? c : undefined;
     });
     assert.match(degraded.message, /Secret late-token/);
+    // kube-sim starts the pods anyway; once the server is verified and events have drained,
+    // nothing but the Secret itself can trigger the next reconcile.
+    await waitFor('Ready', async () => (await h.condition('team-a', 'late', 'Ready'))?.status === 'True');
+    await h.sim.settle();
+    await quiet(h, 6_000);
     const before = hashOf(await h.get<V1Deployment>(DEPLOY('team-a', 'late')));
 
     const created = await h.request('POST', '/api/v1/namespaces/team-a/secrets', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'late-token' }, stringData: { token: 't' } });
