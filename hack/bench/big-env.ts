@@ -54,7 +54,7 @@ export async function runBigEnvCase(root: string, entries = 3_000): Promise<void
   const metricsPort = await freePort();
   const child = fork(
     path.join(root, 'hack/bench/operator-child.ts'),
-    ['--kubeconfig', sim.kubeconfigPath, '--leader-elect', '--leader-identity', 'bench', '--lease-namespace', 'mcpfleet-system', '--health-probe-bind-address', `127.0.0.1:${healthPort}`, '--metrics-bind-address', `127.0.0.1:${metricsPort}`, '--metrics-auth=false', '--verify-interval', '10m', '--resync-period', '1s'],
+    ['--kubeconfig', sim.kubeconfigPath, '--leader-elect', '--leader-identity', 'bench', '--lease-namespace', 'mcpfleet-system', '--health-probe-bind-address', `127.0.0.1:${healthPort}`, '--metrics-bind-address', `127.0.0.1:${metricsPort}`, '--metrics-secure=false', '--verify-interval', '10m', '--resync-period', '1s'],
     { env: { ...process.env, BENCH_MCP_ENDPOINT: kit.url }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
   );
   try {

@@ -37,7 +37,7 @@ async function run(n: number): Promise<void> {
     }
     sim.accounting.reset();
     const started = Date.now();
-    const child = fork(path.join(root, 'hack/bench/operator-child.ts'), ['--kubeconfig', sim.kubeconfigPath, '--leader-elect=false', '--metrics-host', '127.0.0.1', '--metrics-port', '0', '--workers', '8', '--verify-interval', '10m', '--resync-period', '0'], {
+    const child = fork(path.join(root, 'hack/bench/operator-child.ts'), ['--kubeconfig', sim.kubeconfigPath, '--leader-elect=false', '--health-probe-bind-address', '127.0.0.1:0', '--metrics-bind-address', '127.0.0.1:0', '--metrics-secure=false', '--workers', '8', '--verify-interval', '10m', '--resync-period', '0'], {
       env: { ...process.env, BENCH_MCP_ENDPOINT: kit.url },
       execArgv: ['--expose-gc'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

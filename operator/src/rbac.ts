@@ -36,6 +36,8 @@ const OTHER_RULES: (PolicyRule & { why: string })[] = [
   },
   { apiGroups: [''], resources: ['events'], verbs: ['create'], why: 'Events on condition changes' },
   { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'], why: 'leader election' },
+  { apiGroups: ['authentication.k8s.io'], resources: ['tokenreviews'], verbs: ['create'], why: '/metrics authenticates the scraper\'s bearer token (--metrics-secure)' },
+  { apiGroups: ['authorization.k8s.io'], resources: ['subjectaccessreviews'], verbs: ['create'], why: '/metrics asks whether the scraper may get /metrics (--metrics-secure)' },
 ];
 
 /** The rules, merged by API group and verb set, sorted so the generated file is stable. */

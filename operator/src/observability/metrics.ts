@@ -50,11 +50,22 @@ export const METRIC_NAMES = {
   mcpServersByReady: 'mcpfleet_mcpservers',
 } as const;
 
+/**
+ * prom-client's default process and Node.js metrics, minus the three gauges it names
+ * nodejs_active_*_total: a `_total` suffix promises a counter, so `promtool check metrics`
+ * (and Prometheus's OpenMetrics parser) reject them. nodejs_active_handles/requests/resources
+ * (by type) carry the same numbers.
+ */
+export function collectPortableDefaultMetrics(registry: Registry): void {
+  collectDefaultMetrics({ register: registry });
+  for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) registry.removeSingleMetric(name);
+}
+
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}): OperatorMetrics {
   const registry = new Registry();
-  if (opts.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
+  if (opts.defaultMetrics ?? true) collectPortableDefaultMetrics(registry);
   const registers = [registry];
   const mcpServersByReady = new Gauge({ name: METRIC_NAMES.mcpServersByReady, help: 'McpServer objects by the status of their Ready condition.', labelNames: ['ready'] as const, registers });
   return {

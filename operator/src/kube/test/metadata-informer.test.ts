@@ -31,11 +31,11 @@ describe('metadata-only informer against kube-sim', function () {
       logger: captureLogs().logger,
     });
     informer.start();
-    await pollUntil(() => informer!.hasSynced(), 20_000);
+    await pollUntil(() => informer!.hasSynced(), 'synced');
     await writer.create('/api/v1/namespaces/team-a/secrets', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'watched' }, stringData: { password: 'watched-secret' } } as KubeObject);
-    await pollUntil(() => informer!.get('team-a', 'watched') !== undefined, 20_000);
+    await pollUntil(() => informer!.get('team-a', 'watched') !== undefined, 'watched Secret cached');
     for (const name of ['listed', 'watched']) {
-      const cached = informer.get('team-a', name)!;
+      const cached: KubeObject = informer.get('team-a', name)!;
       assert.equal(cached.kind, 'PartialObjectMetadata', `${name} is cached as metadata`);
       assert.ok(cached.metadata?.resourceVersion, `${name} has its resourceVersion`);
     }
