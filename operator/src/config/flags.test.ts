@@ -42,6 +42,6 @@ describe('operator flags users of controller-runtime know', () => {
     const logger = createLogger({ level: 'info', format: 'console', stream });
     logger.info('applied child', { kind: 'Deployment', child: 'weather', note: 'two words' });
     await new Promise((r) => setImmediate(r));
-    assert.match(out, /^\d{4}-\d\d-\d\dT[\d:.]+Z INFO  applied child kind=Deployment child=weather note="two words"\n$/);
+    assert.match(out, /^\d{4}-\d\d-\d\dT[\d:.]+Z INFO {2}applied child kind=Deployment child=weather note="two words"\n$/);
   });
 });
