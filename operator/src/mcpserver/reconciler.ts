@@ -2,6 +2,7 @@
 // differs (server-side apply, one field manager) → prune children no longer wanted → verify the
 // MCP endpoint in the background → write status only when it changed. It never looks at the
 // event that enqueued the key (level-triggered); an invalid spec is a False condition, not an error.
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { kubeTime } from './quantity.ts';
 import type { V1Deployment, V1Ingress } from '@kubernetes/client-node';
 import { CONDITION_TYPES, FIELD_MANAGER, IDENTITY, REASONS } from '../api/constants.ts';
@@ -152,6 +153,9 @@ export class McpServerReconciler {
     const desired = desiredChildren(server, buildContext);
     const applied = new Map<string, KubeObject>();
     for (const child of desired) {
+      // Diffing a large child is CPU work with no I/O in between when nothing changed: give
+      // timers (the lease renewal) and probes a turn before each one.
+      await yieldToEventLoop();
       ctx.signal.throwIfAborted();
       const live = this.deps.cache.child(child.apiVersion!, child.kind!, namespace, child.metadata!.name!);
       if (child.kind === 'Deployment' && live && autoscalerOwnsReplicas(server)) await this.handOffReplicas(live, ctx);
