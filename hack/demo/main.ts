@@ -7,6 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDemo } from './demo.ts';
+import { startDemoConsole } from './console.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const workDir = path.join(repoRoot, '.cache/demo');
@@ -45,9 +46,12 @@ for (const server of demo.servers()) {
   console.log(`${server.namespace}/${server.name} (${server.catalog}): ${server.urls.join(' ') || 'no replica running'}${auth}`);
 }
 console.log(`operator metrics: ${demo.operator.healthUrl}/metrics   server logs: ${path.join(workDir, 'logs')}`);
+const webConsole = await startDemoConsole({ repoRoot, sim: demo.sim, log: (line) => console.log(line) });
+console.log(`web console: ${webConsole.url}`);
 if (!ready) console.log(`\nnot Ready after 120 s: ${notReady.join(', ')} (kubectl describe mcp shows why)`);
 
 if (exitWhenReady || !existsSync('/dev/tty')) {
+  await webConsole.stop();
   await demo.stop();
   process.exitCode = ready ? 0 : 1;
 } else {
@@ -57,5 +61,6 @@ if (exitWhenReady || !existsSync('/dev/tty')) {
     process.once('SIGTERM', () => resolve());
   });
   console.log('stopping...');
+  await webConsole.stop();
   await demo.stop();
 }

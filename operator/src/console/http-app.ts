@@ -1,0 +1,129 @@
+// The console's HTTP surface: the JSON API, the two Server-Sent-Event streams and the built
+// frontend, behind the Host, CSRF and viewer checks. Handlers only translate HTTP; the work is
+// done by FleetHub, ServerService and MetricsSampler.
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { errorMessage } from '../kube/errors.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { McpServer } from '../api/mcpserver.ts';
+import type { CallRequest, MetricsEvent, ViewerInfo } from './api-types.ts';
+import type { FleetHub } from './fleet-hub.ts';
+import type { MetricsSampler } from './metrics/sampler.ts';
+import { checkCsrf, checkHost, SECURITY_HEADERS } from './security.ts';
+import type { ServerService } from './server-service.ts';
+import { openSse } from './sse.ts';
+import { viewerOf, type Viewer, type ViewerHeaders, type ViewerMode } from './viewer.ts';
+
+export interface AppOptions {
+  hub: FleetHub;
+  service: ServerService;
+  sampler: MetricsSampler;
+  mode: ViewerMode;
+  viewerHeaders: ViewerHeaders | undefined;
+  allowedHosts: string[];
+  csrfToken: string;
+  /** The built frontend (index.html + assets); undefined serves the API only. */
+  staticDir: string | undefined;
+  logger: Logger;
+}
+
+/** Largest playground request body. */
+const MAX_CALL_BODY = '1mb';
+const TOOL_NAME_MAX = 256;
+
+type Locals = { viewer: Viewer };
+
+function viewerOfResponse(res: Response): Viewer {
+  return (res.locals as Locals).viewer;
+}
+
+function fail(res: Response, status: number, message: string): void {
+  res.status(status).json({ error: message });
+}
+
+export function createConsoleApp(opts: AppOptions): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+
+  app.use((req, res, next) => {
+    res.set(SECURITY_HEADERS);
+    const refusal = checkHost(req.headers, opts.allowedHosts) ?? checkCsrf(req.method, req.headers, opts.csrfToken);
+    if (refusal) return fail(res, refusal.status, refusal.message);
+    next();
+  });
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok', synced: opts.hub.hasSynced() });
+  });
+
+  app.use('/api', (req, res, next) => {
+    res.set('cache-control', 'no-store');
+    const viewer = viewerOf(opts.mode, req.headers, opts.viewerHeaders);
+    if (!viewer) return fail(res, 401, `no viewer identity: the authenticating proxy did not send ${opts.viewerHeaders?.user ?? 'the user header'}`);
+    (res.locals as Locals).viewer = viewer;
+    next();
+  });
+
+  app.get('/api/viewer', (_req, res) => {
+    const viewer = viewerOfResponse(res);
+    const info: ViewerInfo = { mode: opts.mode, csrfToken: opts.csrfToken, ...(viewer.kind === 'user' ? { user: viewer.user } : {}) };
+    res.json(info);
+  });
+
+  app.get('/api/fleet/events', (req, res) => {
+    opts.hub.subscribe(openSse(req, res), viewerOfResponse(res));
+  });
+
+  /** The McpServer named in the path, when this viewer may see it; otherwise answers 404 itself. */
+  async function visibleServer(req: Request, res: Response): Promise<McpServer | undefined> {
+    const namespace = String(req.params.namespace);
+    const name = String(req.params.name);
+    const server = opts.hub.get(namespace, name);
+    if (!server || !(await opts.hub.mayList(viewerOfResponse(res), namespace))) {
+      fail(res, 404, `McpServer ${namespace}/${name} not found`);
+      return undefined;
+    }
+    return server;
+  }
+
+  app.get('/api/servers/:namespace/:name', async (req, res) => {
+    const server = await visibleServer(req, res);
+    if (server) res.json(await opts.service.detail(viewerOfResponse(res), server));
+  });
+
+  app.get('/api/servers/:namespace/:name/metrics/events', async (req, res) => {
+    const server = await visibleServer(req, res);
+    if (!server) return;
+    const stream = openSse(req, res);
+    const key = `${server.metadata.namespace ?? 'default'}/${server.metadata.name ?? ''}`;
+    const watch = opts.sampler.watch(key, (event) => stream.send(('point' in event ? { type: 'point', point: event.point } : { type: 'error', message: event.error }) satisfies MetricsEvent));
+    stream.send({ type: 'history', points: watch.history } satisfies MetricsEvent);
+    stream.onClose(watch.stop);
+  });
+
+  app.post('/api/servers/:namespace/:name/call', express.json({ limit: MAX_CALL_BODY, strict: true }), async (req, res) => {
+    const body = req.body as Partial<CallRequest> | undefined;
+    if (typeof body?.tool !== 'string' || body.tool === '' || body.tool.length > TOOL_NAME_MAX) return fail(res, 400, `"tool" must be a tool name of 1 to ${TOOL_NAME_MAX} characters`);
+    const args = body.arguments ?? {};
+    if (typeof args !== 'object' || args === null || Array.isArray(args)) return fail(res, 400, '"arguments" must be a JSON object');
+    const server = await visibleServer(req, res);
+    if (!server) return;
+    const result = await opts.service.call(viewerOfResponse(res), server, body.tool, args);
+    if ('refused' in result) return fail(res, 403, result.refused);
+    res.json(result);
+  });
+
+  app.use('/api', (_req, res) => fail(res, 404, 'no such API'));
+
+  if (opts.staticDir) app.use(express.static(opts.staticDir, { index: 'index.html', fallthrough: true, dotfiles: 'ignore' }));
+
+  // Bad JSON, oversized bodies and handler bugs end here: a clear answer, never a crash.
+  app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(error);
+    const status = (error as { status?: number }).status;
+    if (typeof status === 'number' && status >= 400 && status < 500) return fail(res, status, errorMessage(error));
+    opts.logger.error('console request failed', { error: errorMessage(error) });
+    fail(res, 500, 'internal error');
+  });
+  return app;
+}
