@@ -145,7 +145,7 @@ export function Playground(props: { namespace: string; name: string; tools: Tool
   return (
     <section aria-labelledby="playground-title" class="playground">
       <h2 id="playground-title">Playground</h2>
-      <form onSubmit={submit}>
+      <form onSubmit={(e) => void submit(e)}>
         <div class="field">
           <label for="tool-select">Tool</label>
           <select id="tool-select" value={toolName} onChange={(e) => setToolName((e.target as HTMLSelectElement).value)}>
