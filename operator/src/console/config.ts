@@ -18,6 +18,9 @@ export interface ConsoleConfig {
   metricsIntervalMs: number;
   /** The built frontend; default dist/console in the repository. */
   staticDir: string | undefined;
+  /** Charts from this Prometheus instead of the servers' /metrics. */
+  prometheusUrl: string | undefined;
+  prometheusRateWindow: string;
   logLevel: 'error' | 'warn' | 'info' | 'debug';
 }
 
@@ -33,6 +36,9 @@ export const CONSOLE_HELP = `npm run console -- [flags]
   --groups-header NAME     trust this header for the viewer's groups (comma-separated)
   --mcp-timeout DURATION   timeout of one MCP request to a server (default 15s)
   --metrics-interval DUR   how often a watched server's /metrics is sampled (default 5s)
+  --prometheus-url URL     chart from this Prometheus (series labelled namespace and service, as the
+                           Prometheus Operator does) instead of sampling the servers' /metrics
+  --prometheus-rate-window DUR  rate() window of those queries (default 2m)
   --static-dir DIR         the built frontend (default dist/console)
   --log-level LEVEL        error, warn, info or debug (default info)
 `;
@@ -58,6 +64,8 @@ export function parseConsoleConfig(argv: readonly string[], env: Record<string, 
       'mcp-timeout': { type: 'string', default: '15s' },
       'metrics-interval': { type: 'string', default: '5s' },
       'static-dir': { type: 'string' },
+      'prometheus-url': { type: 'string' },
+      'prometheus-rate-window': { type: 'string', default: '2m' },
       'log-level': { type: 'string', default: 'info' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -74,6 +82,9 @@ export function parseConsoleConfig(argv: readonly string[], env: Record<string, 
     if (value !== undefined && !HEADER_NAME.test(value)) issues.push(`--${flag} must be an HTTP header name, got ${JSON.stringify(value)}`);
   }
   if (values['groups-header'] && !values['user-header']) issues.push('--groups-header needs --user-header');
+  const promUrl = values['prometheus-url'];
+  if (promUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(promUrl)) issues.push(`--prometheus-url must be an http(s) URL, got ${JSON.stringify(promUrl)}`);
+  if (!/^\d+(ms|s|m|h)$/.test(values['prometheus-rate-window'])) issues.push('--prometheus-rate-window must be a PromQL duration such as 30s or 2m');
   const logLevel = values['log-level'] as ConsoleConfig['logLevel'];
   if (!LEVELS.includes(logLevel)) issues.push(`--log-level must be one of ${LEVELS.join(', ')}`);
   if (issues.length > 0) throw new ConsoleConfigError(`invalid console flags:\n${issues.map((i) => `  - ${i}`).join('\n')}`);
@@ -92,6 +103,8 @@ export function parseConsoleConfig(argv: readonly string[], env: Record<string, 
     mcpTimeoutMs,
     metricsIntervalMs,
     staticDir: values['static-dir'],
+    prometheusUrl: promUrl,
+    prometheusRateWindow: values['prometheus-rate-window'],
     logLevel,
   };
 }

@@ -11,7 +11,9 @@ import { createAccessReviewer } from './access.ts';
 import type { ConsoleConfig } from './config.ts';
 import { FleetHub } from './fleet-hub.ts';
 import { createConsoleApp } from './http-app.ts';
-import { MetricsSampler } from './metrics/sampler.ts';
+import { prometheusSource } from './metrics/prometheus-source.ts';
+import { scrapeSource } from './metrics/scrape-source.ts';
+import { MetricsWatcher } from './metrics/watcher.ts';
 import { ServerService } from './server-service.ts';
 
 export interface ConsoleDeps {
@@ -45,20 +47,22 @@ export async function startConsole(config: ConsoleConfig, deps: ConsoleDeps): Pr
   const reviewer = createAccessReviewer(client, { cacheTtlMs: ACCESS_CACHE_MS });
   const hub = new FleetHub({ client, reviewer, logger: deps.logger, namespace: config.namespace });
   const service = new ServerService({ client, reviewer, resolver: deps.resolver ?? serviceDnsResolver, mcpTimeoutMs: config.mcpTimeoutMs });
-  const sampler = new MetricsSampler({
-    intervalMs: config.metricsIntervalMs,
-    timeoutMs: Math.min(config.metricsIntervalMs, 5_000),
-    historySize: 120,
-    targets: async (key) => {
-      const [namespace = '', name = ''] = key.split('/');
-      const server = hub.get(namespace, name);
-      return server ? service.metricsTargets(server) : [];
-    },
-  });
+  const timeoutMs = Math.min(config.metricsIntervalMs, 5_000);
+  const source = config.prometheusUrl
+    ? prometheusSource({ url: config.prometheusUrl, rateWindow: config.prometheusRateWindow, backfillSeconds: 15 * 60, stepSeconds: Math.max(1, Math.round(config.metricsIntervalMs / 1000)), timeoutMs })
+    : scrapeSource({
+        timeoutMs,
+        targets: async (key) => {
+          const [namespace = '', name = ''] = key.split('/');
+          const server = hub.get(namespace, name);
+          return server ? service.metricsTargets(server) : [];
+        },
+      });
+  const metrics = new MetricsWatcher(source, { intervalMs: config.metricsIntervalMs, historySize: 180 });
   const app = createConsoleApp({
     hub,
     service,
-    sampler,
+    metrics,
     mode: config.mode,
     viewerHeaders: config.viewerHeaders,
     allowedHosts: config.allowedHosts,
@@ -74,7 +78,7 @@ export async function startConsole(config: ConsoleConfig, deps: ConsoleDeps): Pr
     url: `http://${shownHost}:${address.port}/`,
     port: address.port,
     async stop() {
-      sampler.stopAll();
+      metrics.stopAll();
       await hub.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -7,7 +7,7 @@ import type { Logger } from '../observability/logger.ts';
 import type { McpServer } from '../api/mcpserver.ts';
 import type { CallRequest, MetricsEvent, ViewerInfo } from './api-types.ts';
 import type { FleetHub } from './fleet-hub.ts';
-import type { MetricsSampler } from './metrics/sampler.ts';
+import type { MetricsWatcher } from './metrics/watcher.ts';
 import { checkCsrf, checkHost, SECURITY_HEADERS } from './security.ts';
 import type { ServerService } from './server-service.ts';
 import { openSse } from './sse.ts';
@@ -16,7 +16,7 @@ import { viewerOf, type Viewer, type ViewerHeaders, type ViewerMode } from './vi
 export interface AppOptions {
   hub: FleetHub;
   service: ServerService;
-  sampler: MetricsSampler;
+  metrics: MetricsWatcher;
   mode: ViewerMode;
   viewerHeaders: ViewerHeaders | undefined;
   allowedHosts: string[];
@@ -96,9 +96,11 @@ export function createConsoleApp(opts: AppOptions): express.Express {
     if (!server) return;
     const stream = openSse(req, res);
     const key = `${server.metadata.namespace ?? 'default'}/${server.metadata.name ?? ''}`;
-    const watch = opts.sampler.watch(key, (event) => stream.send(('point' in event ? { type: 'point', point: event.point } : { type: 'error', message: event.error }) satisfies MetricsEvent));
-    stream.send({ type: 'history', points: watch.history } satisfies MetricsEvent);
-    stream.onClose(watch.stop);
+    const stop = opts.metrics.watch(key, (event) => {
+      const message: MetricsEvent = 'point' in event ? { type: 'point', point: event.point } : 'history' in event ? { type: 'history', points: event.history } : { type: 'error', message: event.error };
+      stream.send(message);
+    });
+    stream.onClose(stop);
   });
 
   app.post('/api/servers/:namespace/:name/call', express.json({ limit: MAX_CALL_BODY, strict: true }), async (req, res) => {

@@ -130,14 +130,14 @@ describe('console against the demo', function () {
   it('shows a status change made with kubectl without a reload', async () => {
     const page = await browser.context.newPage();
     await openFleet(page, web.url);
-    await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+    await page.evaluate('window.notReloaded = true');
     const row = page.locator('[role="row"][data-key="default/utility"]');
     await kubectl('patch', 'mcp', 'utility', '-n', 'default', '--type', 'merge', '-p', '{"spec":{"config":{"notAnOption":true}}}');
     await row.locator('[data-testid="ready"]', { hasText: 'Not ready' }).waitFor({ timeout: 60_000 });
     assert.match(await row.innerText(), /InvalidCatalogConfig/);
     await kubectl('patch', 'mcp', 'utility', '-n', 'default', '--type', 'json', '-p', '[{"op":"remove","path":"/spec/config"}]');
     await row.locator('[data-testid="ready"]', { hasText: /^Ready$/ }).waitFor({ timeout: 60_000 });
-    assert.equal(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded), true, 'the page was not reloaded');
+    assert.equal(await page.evaluate('window.notReloaded'), true, 'the page was not reloaded');
     await page.close();
   });
 
