@@ -20,6 +20,8 @@ export interface ConsoleDeps {
   logger: Logger;
   /** How servers are reached: Service DNS by default, local processes under kube-sim. */
   resolver?: EndpointResolver;
+  /** Overrides the in-flight limits (tests use small ones). */
+  limits?: { streams: number; calls: number; details: number };
 }
 
 export interface RunningConsole {
@@ -69,6 +71,7 @@ export async function startConsole(config: ConsoleConfig, deps: ConsoleDeps): Pr
     csrfToken: randomBytes(24).toString('base64url'),
     staticDir: config.staticDir,
     logger: deps.logger,
+    ...(deps.limits ? { limits: deps.limits } : {}),
   });
   hub.start();
   const server = createServer({ requestTimeout: 60_000, headersTimeout: 20_000 }, app);

@@ -33,9 +33,13 @@ export class FleetHub {
   private readonly subscribers = new Set<Subscriber>();
   private readonly rows = new Map<string, FleetRow>();
   private readonly reviewer: AccessReviewer;
+  private readonly namespace: string | undefined;
+  /** Why the fleet cannot be listed, once known. */
+  private problem: string | undefined;
 
   constructor(opts: FleetHubOptions) {
     this.reviewer = opts.reviewer;
+    this.namespace = opts.namespace;
     const path = opts.namespace ? `/apis/${API_VERSION}/namespaces/${opts.namespace}/${PLURAL}` : `/apis/${API_VERSION}/${PLURAL}`;
     this.informer = createInformer<KubeObject>({
       client: opts.client,
@@ -50,6 +54,22 @@ export class FleetHub {
 
   start(): void {
     this.informer.start();
+    void this.checkOwnAccess();
+  }
+
+  /**
+   * The informer retries a forbidden list forever (with backoff); the console's own identity is
+   * asked once up front so the page can say why the fleet stays empty.
+   */
+  private async checkOwnAccess(): Promise<void> {
+    try {
+      const decision = await this.reviewer.can({ kind: 'self' }, { verb: 'list', group: GROUP, resource: PLURAL, ...(this.namespace ? { namespace: this.namespace } : {}) });
+      if (decision.allowed) return;
+      this.problem = `The console's identity may not list McpServers ${this.namespace ? `in namespace ${this.namespace}` : 'in all namespaces'}${this.namespace ? '' : ' (start it with --namespace to show one namespace)'}.`;
+      for (const s of this.subscribers) s.stream.send({ type: 'error', message: this.problem } satisfies FleetEvent);
+    } catch {
+      // The review itself failed (an old API server, a network blip): the informer's own errors are logged.
+    }
   }
 
   async stop(): Promise<void> {
@@ -76,11 +96,17 @@ export class FleetHub {
       .catch(() => false);
   }
 
+  /** Open event streams (the HTTP layer caps them). */
+  get subscriberCount(): number {
+    return this.subscribers.size;
+  }
+
   /** Sends the current fleet, then every change, until the stream closes. */
   subscribe(stream: SseStream, viewer: Viewer): void {
     const subscriber: Subscriber = { stream, viewer, namespaces: new Map() };
     this.subscribers.add(subscriber);
     stream.onClose(() => this.subscribers.delete(subscriber));
+    if (this.problem) stream.send({ type: 'error', message: this.problem } satisfies FleetEvent);
     void this.sendSnapshot(subscriber);
   }
 

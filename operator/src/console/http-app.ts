@@ -8,6 +8,7 @@ import type { McpServer } from '../api/mcpserver.ts';
 import type { CallRequest, MetricsEvent, ViewerInfo } from './api-types.ts';
 import type { FleetHub } from './fleet-hub.ts';
 import type { MetricsWatcher } from './metrics/watcher.ts';
+import { InFlight, LIMITS } from './limits.ts';
 import { checkCsrf, checkHost, SECURITY_HEADERS } from './security.ts';
 import type { ServerService } from './server-service.ts';
 import { openSse } from './sse.ts';
@@ -24,6 +25,7 @@ export interface AppOptions {
   /** The built frontend (index.html + assets); undefined serves the API only. */
   staticDir: string | undefined;
   logger: Logger;
+  limits?: { streams: number; calls: number; details: number };
 }
 
 /** Largest playground request body. */
@@ -42,6 +44,25 @@ function fail(res: Response, status: number, message: string): void {
 
 export function createConsoleApp(opts: AppOptions): express.Express {
   const app = express();
+  const limits = opts.limits ?? LIMITS;
+  const streams = new InFlight(limits.streams);
+  const calls = new InFlight(limits.calls);
+  const details = new InFlight(limits.details);
+  /** Runs `handler` only when there is room; a full console answers at once and says so. */
+  const bounded = (slots: InFlight, what: string, handler: (req: Request, res: Response) => Promise<void> | void) => async (req: Request, res: Response) => {
+    const release = slots.tryAcquire();
+    if (!release) {
+      res.set('retry-after', '5');
+      return fail(res, what === 'streams' ? 503 : 429, `too many ${what} at once (limit ${slots.max}); try again shortly`);
+    }
+    res.once('close', release);
+    try {
+      await handler(req, res);
+    } finally {
+      // A stream holds its slot until the browser goes away; other requests release when done.
+      if (what !== 'streams') release();
+    }
+  };
   app.disable('x-powered-by');
   app.set('etag', false);
 
@@ -70,9 +91,12 @@ export function createConsoleApp(opts: AppOptions): express.Express {
     res.json(info);
   });
 
-  app.get('/api/fleet/events', (req, res) => {
-    opts.hub.subscribe(openSse(req, res), viewerOfResponse(res));
-  });
+  app.get(
+    '/api/fleet/events',
+    bounded(streams, 'streams', (req, res) => {
+      opts.hub.subscribe(openSse(req, res), viewerOfResponse(res));
+    }),
+  );
 
   /** The McpServer named in the path, when this viewer may see it; otherwise answers 404 itself. */
   async function visibleServer(req: Request, res: Response): Promise<McpServer | undefined> {
@@ -86,34 +110,44 @@ export function createConsoleApp(opts: AppOptions): express.Express {
     return server;
   }
 
-  app.get('/api/servers/:namespace/:name', async (req, res) => {
-    const server = await visibleServer(req, res);
-    if (server) res.json(await opts.service.detail(viewerOfResponse(res), server));
-  });
+  app.get(
+    '/api/servers/:namespace/:name',
+    bounded(details, 'server pages', async (req, res) => {
+      const server = await visibleServer(req, res);
+      if (server) res.json(await opts.service.detail(viewerOfResponse(res), server));
+    }),
+  );
 
-  app.get('/api/servers/:namespace/:name/metrics/events', async (req, res) => {
-    const server = await visibleServer(req, res);
-    if (!server) return;
-    const stream = openSse(req, res);
-    const key = `${server.metadata.namespace ?? 'default'}/${server.metadata.name ?? ''}`;
-    const stop = opts.metrics.watch(key, (event) => {
-      const message: MetricsEvent = 'point' in event ? { type: 'point', point: event.point } : 'history' in event ? { type: 'history', points: event.history } : { type: 'error', message: event.error };
-      stream.send(message);
-    });
-    stream.onClose(stop);
-  });
+  app.get(
+    '/api/servers/:namespace/:name/metrics/events',
+    bounded(streams, 'streams', async (req, res) => {
+      const server = await visibleServer(req, res);
+      if (!server) return;
+      const stream = openSse(req, res);
+      const key = `${server.metadata.namespace ?? 'default'}/${server.metadata.name ?? ''}`;
+      const stop = opts.metrics.watch(key, (event) => {
+        const message: MetricsEvent = 'point' in event ? { type: 'point', point: event.point } : 'history' in event ? { type: 'history', points: event.history } : { type: 'error', message: event.error };
+        stream.send(message);
+      });
+      stream.onClose(stop);
+    }),
+  );
 
-  app.post('/api/servers/:namespace/:name/call', express.json({ limit: MAX_CALL_BODY, strict: true }), async (req, res) => {
-    const body = req.body as Partial<CallRequest> | undefined;
-    if (typeof body?.tool !== 'string' || body.tool === '' || body.tool.length > TOOL_NAME_MAX) return fail(res, 400, `"tool" must be a tool name of 1 to ${TOOL_NAME_MAX} characters`);
-    const args = body.arguments ?? {};
-    if (typeof args !== 'object' || args === null || Array.isArray(args)) return fail(res, 400, '"arguments" must be a JSON object');
-    const server = await visibleServer(req, res);
-    if (!server) return;
-    const result = await opts.service.call(viewerOfResponse(res), server, body.tool, args);
-    if ('refused' in result) return fail(res, 403, result.refused);
-    res.json(result);
-  });
+  app.post(
+    '/api/servers/:namespace/:name/call',
+    express.json({ limit: MAX_CALL_BODY, strict: true }),
+    bounded(calls, 'playground calls', async (req, res) => {
+      const body = req.body as Partial<CallRequest> | undefined;
+      if (typeof body?.tool !== 'string' || body.tool === '' || body.tool.length > TOOL_NAME_MAX) return fail(res, 400, `"tool" must be a tool name of 1 to ${TOOL_NAME_MAX} characters`);
+      const args = body.arguments ?? {};
+      if (typeof args !== 'object' || args === null || Array.isArray(args)) return fail(res, 400, '"arguments" must be a JSON object');
+      const server = await visibleServer(req, res);
+      if (!server) return;
+      const result = await opts.service.call(viewerOfResponse(res), server, body.tool, args);
+      if ('refused' in result) return fail(res, 403, result.refused);
+      res.json(result);
+    }),
+  );
 
   app.use('/api', (_req, res) => fail(res, 404, 'no such API'));
 

@@ -107,7 +107,7 @@ describe('console metrics from Prometheus', function () {
   it('answers an unknown server with empty points and a bad query with the Prometheus error', async () => {
     const source = prometheusSource({ url, rateWindow: '30s', backfillSeconds: 60, stepSeconds: 1, timeoutMs: 10_000 });
     const empty = await source.sample('nowhere/none');
-    assert.deepEqual(empty.callsPerTool, {});
+    assert.deepEqual(empty?.callsPerTool, {});
     const broken = prometheusSource({ url, rateWindow: 'not-a-window', backfillSeconds: 60, stepSeconds: 1, timeoutMs: 10_000 });
     await assert.rejects(broken.sample('default/utility'), /Prometheus query: /);
   });
