@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,7 +31,7 @@ describe('console limits and shutdown', function () {
   /** An "MCP server" that never answers until released: calls pile up in flight. */
   let hanging: Server;
   let release: () => void = () => undefined;
-  const held: import('node:http').ServerResponse[] = [];
+  const held: ServerResponse[] = [];
 
   before(async () => {
     sim = await startKubeSim({ log: () => undefined });
