@@ -68,7 +68,7 @@ export async function startConsole(config: ConsoleConfig, deps: ConsoleDeps): Pr
     mode: config.mode,
     viewerHeaders: config.viewerHeaders,
     allowedHosts: config.allowedHosts,
-    csrfToken: randomBytes(24).toString('base64url'),
+    csrfSecret: randomBytes(32).toString('base64url'),
     staticDir: config.staticDir,
     logger: deps.logger,
     ...(deps.limits ? { limits: deps.limits } : {}),

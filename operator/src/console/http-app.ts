@@ -9,7 +9,7 @@ import type { CallRequest, MetricsEvent, ViewerInfo } from './api-types.ts';
 import type { FleetHub } from './fleet-hub.ts';
 import type { MetricsWatcher } from './metrics/watcher.ts';
 import { InFlight, LIMITS } from './limits.ts';
-import { checkCsrf, checkHost, SECURITY_HEADERS } from './security.ts';
+import { checkCsrf, checkHost, csrfTokenFor, SECURITY_HEADERS } from './security.ts';
 import type { ServerService } from './server-service.ts';
 import { openSse } from './sse.ts';
 import { viewerOf, type Viewer, type ViewerHeaders, type ViewerMode } from './viewer.ts';
@@ -21,7 +21,8 @@ export interface AppOptions {
   mode: ViewerMode;
   viewerHeaders: ViewerHeaders | undefined;
   allowedHosts: string[];
-  csrfToken: string;
+  /** Key of the per-viewer CSRF tokens (random per process). */
+  csrfSecret: string;
   /** The built frontend (index.html + assets); undefined serves the API only. */
   staticDir: string | undefined;
   logger: Logger;
@@ -68,8 +69,10 @@ export function createConsoleApp(opts: AppOptions): express.Express {
 
   app.use((req, res, next) => {
     res.set(SECURITY_HEADERS);
-    const refusal = checkHost(req.headers, opts.allowedHosts) ?? checkCsrf(req.method, req.headers, opts.csrfToken);
+    const refusal = checkHost(req.headers, opts.allowedHosts);
     if (refusal) return fail(res, refusal.status, refusal.message);
+    // Only the API takes writes (and it checks them once the viewer is known); nothing else does.
+    if (req.method !== 'GET' && req.method !== 'HEAD' && !req.path.startsWith('/api/')) return fail(res, 405, `${req.method} is not allowed here`);
     next();
   });
 
@@ -81,13 +84,15 @@ export function createConsoleApp(opts: AppOptions): express.Express {
     res.set('cache-control', 'no-store');
     const viewer = viewerOf(opts.mode, req.headers, opts.viewerHeaders);
     if (!viewer) return fail(res, 401, `no viewer identity: the authenticating proxy did not send ${opts.viewerHeaders?.user ?? 'the user header'}`);
+    const csrf = checkCsrf(req.method, req.headers, csrfTokenFor(opts.csrfSecret, viewer));
+    if (csrf) return fail(res, csrf.status, csrf.message);
     (res.locals as Locals).viewer = viewer;
     next();
   });
 
   app.get('/api/viewer', (_req, res) => {
     const viewer = viewerOfResponse(res);
-    const info: ViewerInfo = { mode: opts.mode, csrfToken: opts.csrfToken, ...(viewer.kind === 'user' ? { user: viewer.user } : {}) };
+    const info: ViewerInfo = { mode: opts.mode, csrfToken: csrfTokenFor(opts.csrfSecret, viewer), ...(viewer.kind === 'user' ? { user: viewer.user } : {}) };
     res.json(info);
   });
 

@@ -3,7 +3,7 @@
 //  - a state-changing request must come from the console's own origin and carry the CSRF token
 //    the page got from /api/viewer (a cross-site form or fetch can do neither);
 //  - every response carries a strict Content-Security-Policy and friends.
-import { timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 
 export const CSRF_HEADER = 'x-csrf-token';
@@ -65,6 +65,14 @@ function tokensEqual(a: string, b: string): boolean {
   const left = Buffer.from(a);
   const right = Buffer.from(b);
   return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/**
+ * The CSRF token of one viewer: an HMAC of the viewer's identity under the console's secret, so a
+ * token learnt by one viewer is worth nothing for another, and nothing is stored per session.
+ */
+export function csrfTokenFor(secret: string, viewer: unknown): string {
+  return createHmac('sha256', secret).update(JSON.stringify(viewer)).digest('base64url');
 }
 
 /** For POST/PUT/PATCH/DELETE: same-origin (Origin, else Sec-Fetch-Site) and the CSRF token. */

@@ -246,6 +246,16 @@ describe('console against the demo', function () {
       });
       assert.equal(call.status, 403);
       assert.match(((await call.json()) as { error: string }).error, /may not read Secret/);
+      // A CSRF token is bound to its viewer: the viewer's token does not work for the keyholder.
+      const borrowed = await fetch(new URL('api/servers/default/database/call', proxied.url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-user': 'keyholder', [CSRF_HEADER]: token },
+        body: JSON.stringify({ tool: 'list_tables', arguments: {} }),
+      });
+      assert.equal(borrowed.status, 403);
+      assert.match(((await borrowed.json()) as { error: string }).error, /x-csrf-token/);
+      // Writes anywhere but the API are refused.
+      assert.equal((await fetch(proxied.url, { method: 'POST', headers: { 'x-forwarded-user': 'viewer' } })).status, 405);
     });
 
     it('streams the fleet as Server-Sent Events, starting with a snapshot', async () => {
