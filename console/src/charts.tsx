@@ -25,15 +25,22 @@ function LineChart(props: { title: string; series: Series[]; unit: string; forma
       <figcaption>{props.title}</figcaption>
       <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} width={WIDTH} height={HEIGHT} role="img" aria-label={`${props.title}, peak ${props.format(max)} ${props.unit}`}>
         <line x1="0" y1={HEIGHT - 1} x2={WIDTH} y2={HEIGHT - 1} class="axis" />
-        {props.series.map((s, si) => (
-          <polyline
-            key={s.name}
-            fill="none"
-            stroke={PALETTE[si % PALETTE.length]}
-            stroke-width="2"
-            points={s.values.map((v, i) => (v === undefined ? '' : `${x(i).toFixed(1)},${y(v).toFixed(1)}`)).filter(Boolean).join(' ')}
-          />
-        ))}
+        {props.series.map((s, si) => {
+          const lastIndex = s.values.findLastIndex((v) => v !== undefined);
+          const lastValue = s.values[lastIndex];
+          return (
+            <g key={s.name}>
+              <polyline
+                fill="none"
+                stroke={PALETTE[si % PALETTE.length]}
+                stroke-width="2"
+                points={s.values.map((v, i) => (v === undefined ? '' : `${x(i).toFixed(1)},${y(v).toFixed(1)}`)).filter(Boolean).join(' ')}
+              />
+              {/* The newest value as a dot: visible even while the line has a single point. */}
+              {lastValue !== undefined && <circle cx={x(lastIndex).toFixed(1)} cy={y(lastValue).toFixed(1)} r="3" fill={PALETTE[si % PALETTE.length]} />}
+            </g>
+          );
+        })}
       </svg>
       <ul class="legend">
         {latest.map((l, i) => (

@@ -86,8 +86,18 @@ export function FleetPage() {
           </select>
         </label>
       </form>
-      <div class="grid" role="table" aria-label="McpServers" aria-rowcount={visible.length + 1}>
-        <div class="grid-row grid-head" role="row" aria-rowindex={1}>
+      {!loaded && <p class="empty">Loading the fleet…</p>}
+      {loaded && visible.length === 0 && <p class="empty" role="status">No McpServer matches.</p>}
+      <div
+        class="grid"
+        role="grid"
+        tabIndex={0}
+        aria-label="McpServers: arrow keys move, Enter opens"
+        aria-rowcount={visible.length + 1}
+        aria-activedescendant={visible[activeIndex] ? `row-${activeIndex}` : undefined}
+        onKeyDown={onKeyDown}
+      >
+        <div class="grid-head-group" role="rowgroup"><div class="grid-row grid-head" role="row" aria-rowindex={1}>
           <span role="columnheader">Server</span>
           <span role="columnheader">Status</span>
           <span role="columnheader">Replicas</span>
@@ -95,16 +105,11 @@ export function FleetPage() {
           <span role="columnheader">URL</span>
           <span role="columnheader">External URL</span>
           <span role="columnheader">Age</span>
-        </div>
-        {!loaded && <p class="empty">Loading the fleet…</p>}
-        {loaded && visible.length === 0 && <p class="empty">No McpServer matches.</p>}
+        </div></div>
         <VirtualList
           items={visible}
           rowHeight={ROW_HEIGHT}
           activeIndex={activeIndex}
-          activeId={visible[activeIndex] ? `row-${activeIndex}` : undefined}
-          label="McpServers: use the arrow keys to move, Enter to open"
-          onKeyDown={onKeyDown}
           renderRow={(row, index) => (
             <div
               key={row.key}
@@ -116,22 +121,22 @@ export function FleetPage() {
               data-key={row.key}
               onClick={() => setActive(index)}
             >
-              <span role="cell" class="name">
+              <span role="gridcell" class="name">
                 <a href={serverHash(row.namespace, row.name)} tabIndex={-1}>
                   <span class="ns">{row.namespace}/</span>
                   {row.name}
                 </a>
                 <span class="muted"> {row.catalog ?? row.image}</span>
               </span>
-              <span role="cell" class="status">
+              <span role="gridcell" class="status">
                 <span class={readyClass(row.ready)} data-testid="ready">{readyLabel(row.ready)}</span>
                 {row.blocker && <span class="blocker" title={row.blocker.message}>{row.blocker.reason}: {row.blocker.message}</span>}
               </span>
-              <span role="cell">{row.readyReplicas}/{row.replicas}</span>
-              <span role="cell">{row.toolCount ?? '–'}</span>
-              <span role="cell" class="url">{row.url ?? ''}</span>
-              <span role="cell" class="url">{row.externalUrl ?? ''}</span>
-              <span role="cell">{age(row.createdAt, now)}</span>
+              <span role="gridcell">{row.readyReplicas}/{row.replicas}</span>
+              <span role="gridcell">{row.toolCount ?? '–'}</span>
+              <span role="gridcell" class="url">{row.url ?? ''}</span>
+              <span role="gridcell" class="url">{row.externalUrl ?? ''}</span>
+              <span role="gridcell">{age(row.createdAt, now)}</span>
             </div>
           )}
         />

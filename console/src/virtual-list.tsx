@@ -1,5 +1,6 @@
 // A windowed list: only the rows in view (plus a margin) are in the DOM, so 1,000 or 10,000
-// rows cost the same to render and scroll. Fixed row height keeps the arithmetic exact.
+// rows cost the same to render and scroll. Fixed row height keeps the arithmetic exact. The
+// keyboard belongs to the enclosing grid; this only keeps its active row in view.
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 
@@ -11,9 +12,6 @@ export interface VirtualListProps<T> {
   /** Index of the keyboard-active row; kept in view. */
   activeIndex: number;
   renderRow: (item: T, index: number) => ComponentChildren;
-  label: string;
-  onKeyDown: (event: KeyboardEvent) => void;
-  activeId: string | undefined;
 }
 
 export function VirtualList<T>(props: VirtualListProps<T>) {
@@ -50,11 +48,7 @@ export function VirtualList<T>(props: VirtualListProps<T>) {
       ref={viewport}
       class="virtual-viewport"
       role="rowgroup"
-      tabIndex={0}
-      aria-label={props.label}
-      aria-activedescendant={props.activeId}
       onScroll={(e) => setScrollTop((e.currentTarget as HTMLDivElement).scrollTop)}
-      onKeyDown={props.onKeyDown}
     >
       <div style={{ height: `${props.items.length * props.rowHeight}px`, position: 'relative' }}>
         <div style={{ transform: `translateY(${first * props.rowHeight}px)` }}>{rows}</div>

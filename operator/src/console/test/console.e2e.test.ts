@@ -14,6 +14,7 @@ import { startDemoConsole } from '../../../../hack/demo/console.ts';
 import { kubectlPath } from '../../../../hack/kube-sim/test/helpers.ts';
 import type { RunningConsole } from '../console.ts';
 import { CSRF_HEADER } from '../security.ts';
+import { axeViolations } from './a11y.ts';
 import { launchBrowser, screenshotDir, type Browser } from './browser.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -92,7 +93,7 @@ describe('console against the demo', function () {
     const page = await browser.context.newPage();
     await openFleet(page, web.url);
     // Keyboard: focus the grid, move to the utility row, open it with Enter.
-    await page.locator('.virtual-viewport').focus();
+    await page.locator('[role="grid"]').focus();
     const keys = await page.locator('[role="row"][data-key]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-key')));
     for (let i = 0; i < keys.indexOf('default/utility'); i++) await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
@@ -157,6 +158,20 @@ describe('console against the demo', function () {
     await allowed.getByRole('button', { name: 'Call tool' }).click();
     await allowed.locator('[data-testid="call-result"]', { hasText: 'users' }).waitFor({ timeout: 60_000 });
     await allowed.close();
+  });
+
+  it('passes the axe-core WCAG 2.1 A/AA checks on the fleet, server and playground pages', async () => {
+    const page = await browser.context.newPage();
+    await openFleet(page, web.url);
+    const fleet = await axeViolations(page);
+    await page.goto(`${web.url}#/servers/default/utility`);
+    await page.locator('#tool-select').selectOption('kv_get', { timeout: 60_000 });
+    await page.locator('#field-key').fill('never-set');
+    await page.getByRole('button', { name: 'Call tool' }).click();
+    await page.locator('[data-testid="call-result"]', { hasText: 'tool error' }).waitFor({ timeout: 60_000 });
+    const server = await axeViolations(page);
+    await page.close();
+    assert.deepEqual({ fleet, server }, { fleet: [], server: [] });
   });
 
   describe('backend guards', () => {
