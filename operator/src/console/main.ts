@@ -27,6 +27,9 @@ async function main(): Promise<number> {
     throw error;
   }
   const logger = createLogger({ level: config.logLevel });
+  if (config.mode === 'kubeconfig' && !['127.0.0.1', 'localhost', '::1'].includes(config.host)) {
+    console.warn(`warning: listening on ${config.host} with your kubeconfig identity: anyone who reaches this address acts as you`);
+  }
   const staticDir = config.staticDir ?? (await ensureFrontend(frontendPaths(repoRoot), path.join(here, 'api-types.ts'), (line) => console.log(line)));
   const running = await startConsole({ ...config, staticDir }, { logger });
   console.log(`MCP Fleet console: ${running.url}  (viewer: ${config.mode === 'kubeconfig' ? 'your kubeconfig identity' : config.mode})`);
