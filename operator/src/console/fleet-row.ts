@@ -24,8 +24,10 @@ export function fleetRow(server: McpServer): FleetRow {
     replicas: status?.replicas ?? 0,
     readyReplicas: status?.readyReplicas ?? 0,
   };
-  if (server.spec.catalog) row.catalog = server.spec.catalog;
-  if (server.spec.image) row.image = server.spec.image;
+  // Objects come from the API as stored: a hand-made one may lack a spec.
+  const spec = (server.spec ?? {}) as Partial<McpServer['spec']>;
+  if (spec.catalog) row.catalog = spec.catalog;
+  if (spec.image) row.image = spec.image;
   if (status?.toolCount !== undefined) row.toolCount = status.toolCount;
   if (status?.url) row.url = status.url;
   if (status?.externalUrl) row.externalUrl = status.externalUrl;

@@ -48,6 +48,8 @@ describe('console units', () => {
       const bare = fleetRow({ ...server([]), status: undefined } as McpServer);
       assert.equal(bare.ready, 'Unknown');
       assert.equal(bare.blocker?.reason, 'NotReconciled');
+      const noSpec = fleetRow({ apiVersion: 'mcpfleet.dev/v1alpha1', kind: 'McpServer', metadata: { name: 'y', namespace: 'ns' } } as unknown as McpServer);
+      assert.equal(noSpec.key, 'ns/y');
     });
   });
 
