@@ -93,7 +93,7 @@ describe('Helm chart: the optional console', function () {
 
   it('passes the proxy headers, extra hosts and the listen address through', async () => {
     const objects = consoleObjects(
-      await render('--set', 'console.enabled=true', '--set', 'console.host=0.0.0.0', '--set', 'console.port=9000', '--set', 'console.auth.userHeader=X-Forwarded-User', '--set', 'console.auth.groupsHeader=X-Forwarded-Groups', '--set', 'console.allowedHosts={console.example.com}', '--set', 'console.namespace=team-a'),
+      await render('--set', 'console.enabled=true', '--set', 'console.host=0.0.0.0', '--set', 'console.port=9000', '--set', 'console.auth.userHeader=X-Forwarded-User', '--set', 'console.auth.groupsHeader=X-Forwarded-Groups', '--set', 'console.allowedHosts={console.example.com}', '--set', 'console.namespace=team-a', '--set', 'console.prometheusUrl=http://prometheus-operated.monitoring.svc:9090'),
     );
     const deployment = objects.find((o) => o.kind === 'Deployment') as unknown as { spec: { template: { spec: { containers: { args: string[]; ports: { containerPort: number }[] }[] } } } };
     const container = deployment.spec.template.spec.containers[0]!;
@@ -103,6 +103,7 @@ describe('Helm chart: the optional console', function () {
     assert.equal(config.host, '0.0.0.0');
     assert.equal(config.port, 9000);
     assert.equal(config.namespace, 'team-a');
+    assert.equal(config.prometheusUrl, 'http://prometheus-operated.monitoring.svc:9090');
     assert.ok(config.allowedHosts.includes('console.example.com'));
     assert.equal(container.ports[0]!.containerPort, 9000);
   });
@@ -113,6 +114,7 @@ describe('Helm chart: the optional console', function () {
       ['console.port=0', 'port'],
       ['console.allowedHosts={a/b}', 'allowedHosts'],
       ['console.unknown=1', 'unknown'],
+      ['console.prometheusUrl=ftp://x', 'prometheusUrl'],
     ] as const) {
       const out = await helm(['template', 'mcpfleet', CHART_DIR, '--namespace', NS, '--set', 'console.enabled=true', '--set', value]);
       assert.notEqual(out.code, 0, `${value} should fail`);
