@@ -23,7 +23,7 @@ export function FleetPage() {
   useEffect(() => {
     const subscription = subscribeFleet(
       (event) => {
-        if (event.type === 'error') setStreamError(event.message);
+        if (event.type === 'problem') setStreamError(event.message);
         if (event.type === 'snapshot') setLoaded(true);
         setRows((current) => applyFleetEvent(current, event));
       },

@@ -4,7 +4,7 @@ import type { FleetEvent, FleetRow } from '../../operator/src/console/api-types.
 
 export function applyFleetEvent(rows: Map<string, FleetRow>, event: FleetEvent): Map<string, FleetRow> {
   if (event.type === 'snapshot') return new Map(event.rows.map((r) => [r.key, r]));
-  if (event.type === 'error') return rows;
+  if (event.type === 'problem') return rows;
   const next = new Map(rows);
   if (event.type === 'upsert') next.set(event.row.key, event.row);
   else next.delete(event.key);

@@ -27,7 +27,8 @@ export type FleetEvent =
   | { type: 'snapshot'; rows: FleetRow[] }
   | { type: 'upsert'; row: FleetRow }
   | { type: 'delete'; key: string }
-  | { type: 'error'; message: string };
+  /** Why the fleet cannot be shown; without a message: the problem is gone. */
+  | { type: 'problem'; message?: string };
 
 export interface ConditionView {
   type: string;

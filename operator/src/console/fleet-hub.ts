@@ -2,6 +2,7 @@
 // pushed to every connected browser as Server-Sent Events. Viewers behind the proxy see only the
 // namespaces they may list McpServers in (asked with SubjectAccessReviews, cached).
 import type { KubeClient } from '../kube/client.ts';
+import { KubeApiError } from '../kube/errors.ts';
 import { createInformer, type Informer } from '../kube/informer.ts';
 import type { KubeObject } from '../kube/types.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -34,12 +35,14 @@ export class FleetHub {
   private readonly rows = new Map<string, FleetRow>();
   private readonly reviewer: AccessReviewer;
   private readonly namespace: string | undefined;
+  private readonly client: KubeClient;
   /** Why the fleet cannot be listed, once known. */
   private problem: string | undefined;
 
   constructor(opts: FleetHubOptions) {
     this.reviewer = opts.reviewer;
     this.namespace = opts.namespace;
+    this.client = opts.client;
     const path = opts.namespace ? `/apis/${API_VERSION}/namespaces/${opts.namespace}/${PLURAL}` : `/apis/${API_VERSION}/${PLURAL}`;
     this.informer = createInformer<KubeObject>({
       client: opts.client,
@@ -49,6 +52,7 @@ export class FleetHub {
       backoff: { initialMs: 500, maxMs: 30_000 },
       logger: opts.logger,
       onChange: (obj, kind) => this.changed(obj, kind === 'delete'),
+      onSynced: () => this.setProblem(undefined),
     });
   }
 
@@ -57,16 +61,29 @@ export class FleetHub {
     void this.checkOwnAccess();
   }
 
+  private setProblem(message: string | undefined): void {
+    if (message === this.problem) return;
+    this.problem = message;
+    const event: FleetEvent = message ? { type: 'problem', message } : { type: 'problem' };
+    for (const s of this.subscribers) s.stream.send(event);
+  }
+
   /**
-   * The informer retries a forbidden list forever (with backoff); the console's own identity is
-   * asked once up front so the page can say why the fleet stays empty.
+   * The informer retries a failing list forever (with backoff, logged); two common causes are
+   * checked once up front so the page can say why the fleet stays empty. Its first sync clears it.
    */
   private async checkOwnAccess(): Promise<void> {
     try {
+      await this.client.request({ method: 'GET', path: `/apis/${API_VERSION}` });
+    } catch (error) {
+      if (error instanceof KubeApiError && error.statusCode === 404 && !this.informer.hasSynced()) {
+        return this.setProblem(`The McpServer API (${API_VERSION}) is not served by this cluster: install the CRD first (kubectl apply -f crds/ or the Helm chart).`);
+      }
+    }
+    try {
       const decision = await this.reviewer.can({ kind: 'self' }, { verb: 'list', group: GROUP, resource: PLURAL, ...(this.namespace ? { namespace: this.namespace } : {}) });
-      if (decision.allowed) return;
-      this.problem = `The console's identity may not list McpServers ${this.namespace ? `in namespace ${this.namespace}` : 'in all namespaces'}${this.namespace ? '' : ' (start it with --namespace to show one namespace)'}.`;
-      for (const s of this.subscribers) s.stream.send({ type: 'error', message: this.problem } satisfies FleetEvent);
+      if (decision.allowed || this.informer.hasSynced()) return;
+      this.setProblem(`The console's identity may not list McpServers ${this.namespace ? `in namespace ${this.namespace}` : 'in all namespaces (start it with --namespace to show one namespace)'}.`);
     } catch {
       // The review itself failed (an old API server, a network blip): the informer's own errors are logged.
     }
@@ -106,7 +123,7 @@ export class FleetHub {
     const subscriber: Subscriber = { stream, viewer, namespaces: new Map() };
     this.subscribers.add(subscriber);
     stream.onClose(() => this.subscribers.delete(subscriber));
-    if (this.problem) stream.send({ type: 'error', message: this.problem } satisfies FleetEvent);
+    if (this.problem) stream.send({ type: 'problem', message: this.problem } satisfies FleetEvent);
     void this.sendSnapshot(subscriber);
   }
 
