@@ -23,7 +23,7 @@ export function App() {
   }, [route]);
   return (
     <>
-      <a class="skip" href="#content" onClick={(e) => { e.preventDefault(); document.getElementById('content')?.focus(); }}>Skip to content</a>
+      <a class="skip-link" href="#content" onClick={(e) => { e.preventDefault(); document.getElementById('content')?.focus(); }}>Skip to content</a>
       <nav class="top" aria-label="Console"><a href="#/">MCP Fleet</a></nav>
       <div id="content" tabIndex={-1}>
         {route.page === 'server' ? <ServerPage key={`${route.namespace}/${route.name}`} namespace={route.namespace} name={route.name} /> : <FleetPage />}
