@@ -68,6 +68,10 @@ async function buildServices(catalog: CatalogServer, config: KitConfig, options:
   if (config.cache?.backend === 'redis' && config.redisUrl) {
     redis = await connectRedis(config.redisUrl, logger, { connectTimeoutMs: config.httpTimeoutMs });
     cache = new RedisResultCache(redis);
+  } else if (config.cache?.backend === 'dynamodb' && config.dynamodb) {
+    // Loaded only when used: the AWS SDK is a heavy import for servers that never need it.
+    const { DynamoResultCache } = await import('./dynamodbCache.ts');
+    cache = new DynamoResultCache({ ...config.dynamodb, timeoutMs: config.httpTimeoutMs, maxAttempts: 2 });
   } else if (config.cache) {
     cache = new MemoryResultCache();
   }
