@@ -81,9 +81,9 @@ async function readCapped(body: AsyncIterable<Uint8Array>, limit: number, descri
  * The object's text. HEAD first so an oversized object is refused without downloading it; the
  * GET is pinned to the HEAD's ETag so a concurrent overwrite cannot slip past the size check.
  */
-export async function readObjectText(s3: S3Client, request: { bucket: string; key: string; maxBytes: number }, signal: AbortSignal): Promise<ObjectText> {
+export async function readObjectText(s3: S3Client, request: { bucket: string; key: string; maxBytes: number; listingTool?: string }, signal: AbortSignal): Promise<ObjectText> {
   const where = `s3://${request.bucket}/${request.key}`;
-  const notFound = `No object "${request.key}" in bucket "${request.bucket}"; check the key with a listing.`;
+  const notFound = `No object "${request.key}" in bucket "${request.bucket}"; check the key with ${request.listingTool ?? 'list_objects'}.`;
   const head = await awsCall(`read ${where}`, notFound, () => s3.send(new HeadObjectCommand({ Bucket: request.bucket, Key: request.key }), { abortSignal: signal }));
   const size = head.ContentLength ?? 0;
   if (size > request.maxBytes) {
