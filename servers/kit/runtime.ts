@@ -137,7 +137,8 @@ export interface RunningHttpKit {
 export async function startHttpKit(catalog: CatalogServer, config: KitConfig, options: KitOptions = {}): Promise<RunningHttpKit> {
   const services = await buildServices(catalog, config, options, process.stdout);
   const { logger, metrics } = services;
-  const pool = new McpServerPool(() => buildMcpServer(catalog, services.runners));
+  const build = catalog.mcpServer ? () => catalog.mcpServer!() : () => buildMcpServer(catalog, services.runners);
+  const pool = new McpServerPool(build);
   const handler: McpHttpHandler = createMcpHandler(pool.factory, {
     legacy: 'stateless',
     // One JSON body per call: nothing in the catalog streams progress, and JSON is cheaper.
@@ -145,14 +146,15 @@ export async function startHttpKit(catalog: CatalogServer, config: KitConfig, op
     maxRequestBodySize: config.maxBodyBytes,
     onerror: (error) => logger.debug('mcp handler reported', { error: error.message }),
   });
+  // The direct path dispatches to kit-registered tools; a server that builds itself takes the SDK entry.
   const fastPath =
-    options.fastPath === false
+    options.fastPath === false || catalog.mcpServer
       ? undefined
       : await createFastPath(
           buildMcpServer(catalog, services.runners, { supportedProtocolVersions: [...SUPPORTED_PROTOCOL_VERSIONS, FAST_PATH_REVISION] }),
           (error) => logger.debug('mcp handler reported', { error: error.message }),
         );
-  if (options.fastPath !== false && fastPath === undefined) logger.warn('fast path unavailable with this SDK version; serving every request through the SDK entry');
+  if (options.fastPath !== false && !catalog.mcpServer && fastPath === undefined) logger.warn('fast path unavailable with this SDK version; serving every request through the SDK entry');
   const http = createKitHttpServer({
     config,
     serverName: catalog.name,
@@ -217,7 +219,7 @@ export async function startStdioKit(catalog: CatalogServer, config: KitConfig, o
     resolveClosed = resolve;
   });
   const transport = new StdioServerTransport();
-  const handle = serveStdio(() => buildMcpServer(catalog, services.runners), {
+  const handle = serveStdio(() => catalog.mcpServer?.() ?? buildMcpServer(catalog, services.runners), {
     transport,
     onerror: (error) => services.logger.warn('stdio protocol error', { error: error.message }),
   });
