@@ -67,6 +67,7 @@ const envSchema = z.object({
   CACHE_BACKEND: z.enum(['memory', 'redis', 'dynamodb']).default('memory'),
   DYNAMODB_TABLE: z.string().regex(/^[a-zA-Z0-9_.-]{3,255}$/, 'must be a DynamoDB table name (3-255 of a-z A-Z 0-9 _ . -)').optional(),
   DYNAMODB_ENDPOINT: optionalUrl,
+  DYNAMODB_REGION: z.string().optional(),
   REDIS_URL: z
     .string()
     .optional()
@@ -100,7 +101,7 @@ export interface KitConfig {
   oauth: OAuthConfig | undefined;
   rateLimit: { ratePerSecond: number; burst: number } | undefined;
   cache: { ttlSeconds: number; backend: 'memory' | 'redis' | 'dynamodb' } | undefined;
-  /** The DynamoDB result cache's table (CACHE_BACKEND=dynamodb); region from AWS_REGION. */
+  /** The DynamoDB result cache's table (CACHE_BACKEND=dynamodb); region DYNAMODB_REGION, else AWS_REGION. */
   dynamodb: { table: string; endpoint: string | undefined; region: string } | undefined;
   redisUrl: string | undefined;
   httpTimeoutMs: number;
@@ -131,11 +132,11 @@ function formatIssues(error: z.ZodError): string {
     .join('; ');
 }
 
-function dynamodbCacheSettings(table: string | undefined, endpoint: string | undefined, rawEnv: Record<string, string | undefined>): KitConfig['dynamodb'] {
+function dynamodbCacheSettings(table: string | undefined, endpoint: string | undefined, region: string | undefined, rawEnv: Record<string, string | undefined>): KitConfig['dynamodb'] {
   if (!table) throw new KitConfigError('CACHE_BACKEND=dynamodb needs DYNAMODB_TABLE (e.g. mcp-tool-results-prod)');
-  const region = resolveAwsRegion(undefined, rawEnv);
-  if (!region) throw new KitConfigError('CACHE_BACKEND=dynamodb needs AWS_REGION (the table region)');
-  return { table, endpoint, region };
+  const resolved = resolveAwsRegion(region, rawEnv);
+  if (!resolved) throw new KitConfigError('CACHE_BACKEND=dynamodb needs DYNAMODB_REGION or AWS_REGION (the table region)');
+  return { table, endpoint, region: resolved };
 }
 
 export function parseKitConfig(rawEnv: Record<string, string | undefined>): KitConfig {
@@ -174,7 +175,7 @@ export function parseKitConfig(rawEnv: Record<string, string | undefined>): KitC
   if (cache?.backend === 'redis' && !env.REDIS_URL) {
     throw new KitConfigError('CACHE_BACKEND=redis needs REDIS_URL (e.g. redis://redis:6379)');
   }
-  const dynamodb = cache?.backend === 'dynamodb' ? dynamodbCacheSettings(env.DYNAMODB_TABLE, env.DYNAMODB_ENDPOINT, rawEnv) : undefined;
+  const dynamodb = cache?.backend === 'dynamodb' ? dynamodbCacheSettings(env.DYNAMODB_TABLE, env.DYNAMODB_ENDPOINT, env.DYNAMODB_REGION, rawEnv) : undefined;
 
   return {
     port: env.PORT,

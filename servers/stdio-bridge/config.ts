@@ -24,7 +24,7 @@ const commandSchema = z
       return z.NEVER;
     }
   })
-  .pipe(z.array(z.string().min(1, 'arguments must not be empty').max(4096)).min(1, 'must name a program').max(256), { error: 'must be a JSON array of strings' });
+  .pipe(z.array(z.string({ error: 'must be a JSON array of strings' }).min(1, 'arguments must not be empty').max(4096), { error: 'must be a JSON array of strings' }).min(1, 'must name a program').max(256));
 
 const schema = z.object({
   BRIDGE_COMMAND: commandSchema,
@@ -40,7 +40,9 @@ const schema = z.object({
 const WITHHELD = /^(PORT|HOST|MCP_PATH|MCP_TRANSPORT|API_KEYS|API_KEYS_FILE|REDIS_URL|BRIDGE_.*|OAUTH_.*|RATE_LIMIT_.*|CACHE_.*|DYNAMODB_.*|ALLOWED_HOSTS|ALLOWED_ORIGINS)$/;
 
 export function childEnvironment(env: Record<string, string | undefined>): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && !WITHHELD.test(entry[0])));
+  const inherited = Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && !WITHHELD.test(entry[0])));
+  // A catalog server of this image run as the child (mcpfleet-server <name>) must speak stdio.
+  return { ...inherited, MCP_TRANSPORT: 'stdio' };
 }
 
 export function parseStdioBridgeConfig(env: Record<string, string | undefined>): StdioBridgeConfig {

@@ -147,6 +147,7 @@ describe('kit DynamoDB result cache (moto)', function () {
     assert.throws(() => parseKitConfig({ CACHE_TTL_SECONDS: '60', CACHE_BACKEND: 'dynamodb', DYNAMODB_TABLE: 'mcp-tool-results', AWS_REGION: '', AWS_DEFAULT_REGION: '' }), /AWS_REGION/);
     assert.throws(() => parseKitConfig({ CACHE_TTL_SECONDS: '60', CACHE_BACKEND: 'dynamodb', DYNAMODB_TABLE: 'a b', AWS_REGION: 'us-east-1' }), /DYNAMODB_TABLE: must be a DynamoDB table name/);
     const config = parseKitConfig({ CACHE_TTL_SECONDS: '300', CACHE_BACKEND: 'dynamodb', DYNAMODB_TABLE: 'mcp-tool-results-prod', AWS_REGION: 'eu-west-1' });
+    assert.equal(parseKitConfig({ CACHE_TTL_SECONDS: '300', CACHE_BACKEND: 'dynamodb', DYNAMODB_TABLE: 'mcp-tool-results-prod', AWS_REGION: 'eu-west-1', DYNAMODB_REGION: 'us-east-2' }).dynamodb?.region, 'us-east-2');
     assert.deepEqual(config.dynamodb, { table: 'mcp-tool-results-prod', endpoint: undefined, region: 'eu-west-1' });
     assert.equal(parseKitConfig({ CACHE_TTL_SECONDS: '300' }).dynamodb, undefined);
   });

@@ -11,7 +11,7 @@ export interface ForwardedIdentity {
   name: string;
   version: string;
   instructions: string | undefined;
-  capabilities: { tools?: object; prompts?: object; resources?: object; completions?: object; logging?: object };
+  capabilities: { tools?: Record<string, never>; prompts?: Record<string, never>; resources?: Record<string, never>; completions?: Record<string, never> };
 }
 
 /** What the first initialised process reported, fixed for the pod's lifetime. */

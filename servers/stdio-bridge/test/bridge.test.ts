@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Client } from '@modelcontextprotocol/client';
 import { captureStream, pollUntil, rawRequest } from '../../kit/test/httpHelpers.ts';
 import { createLogger } from '../../kit/logger.ts';
 import type { Logger } from '../../kit/logger.ts';
@@ -188,6 +187,6 @@ describe('stdio bridge over MCP HTTP', function () {
     assert.throws(() => parseStdioBridgeConfig({ BRIDGE_COMMAND: '["x"]', BRIDGE_POOL_SIZE: '99' }), /BRIDGE_POOL_SIZE/);
     const config = parseStdioBridgeConfig({ BRIDGE_COMMAND: '["uvx","mcp-server-time"]', API_KEYS: 'k1', PORT: '8080', TZ: 'UTC', REDIS_URL: 'redis://x' });
     assert.deepEqual([config.command.command, ...config.command.args], ['uvx', 'mcp-server-time']);
-    assert.deepEqual(childEnvironment({ API_KEYS: 'k1', PORT: '8080', TZ: 'UTC', REDIS_URL: 'redis://x', BRIDGE_COMMAND: '[]' }), { TZ: 'UTC' });
+    assert.deepEqual(childEnvironment({ API_KEYS: 'k1', PORT: '8080', TZ: 'UTC', REDIS_URL: 'redis://x', BRIDGE_COMMAND: '[]' }), { TZ: 'UTC', MCP_TRANSPORT: 'stdio' });
   });
 });

@@ -9,8 +9,9 @@ import { createServer as createHttpServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { JWK, KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import type { JWK } from 'jose';
 import { SignJWT, createLocalJWKSet, jwtVerify } from 'jose';
 
 export const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
@@ -22,7 +23,7 @@ export const BACKEND_AUDIENCE = 'api://tickets-backend';
 
 function keyPair(kid: string): { privateKey: KeyObject; jwk: JWK } {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  return { privateKey, jwk: { ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' } };
+  return { privateKey, jwk: { ...(publicKey.export({ format: 'jwk' }) as JWK), kid, alg: 'RS256', use: 'sig' } };
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
