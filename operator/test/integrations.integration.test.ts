@@ -226,7 +226,8 @@ describe('platform integrations against kube-sim', function () {
     const [bridge] = exampleObjects('stdio-bridge.yaml');
     await h.apply(bridge!);
     await condition(h, 'default', 'utility-over-stdio', 'Accepted', 'True');
-    const container = (await exists(h, DEPLOY('default', 'utility-over-stdio'))).spec!.template.spec!.containers[0]!;
+    await exists(h, DEPLOY('default', 'utility-over-stdio'));
+    const container = (await h.get<V1Deployment>(DEPLOY('default', 'utility-over-stdio')))!.spec!.template.spec!.containers[0]!;
     assert.deepEqual(container.args, ['stdio-bridge']);
     const env = Object.fromEntries((container.env ?? []).map((e) => [e.name, e.value]));
     assert.deepEqual(JSON.parse(env.BRIDGE_COMMAND!), ['node', '/app/servers/main.js', 'utility']);
