@@ -176,6 +176,43 @@ describe('stdio bridge over MCP HTTP', function () {
     });
   });
 
+  it('survives a stdio server that writes garbage to stdout', async () => {
+    const server = await bridge([process.execPath, FIXTURE], { env: { BRIDGE_POOL_SIZE: '1' } });
+    servers.push(server);
+    const client = await connectClient(server.url);
+    try {
+      assert.equal(resultText((await client.callTool({ name: 'noise', arguments: {} })) as ToolResult), 'noisy');
+      const after = (await client.callTool({ name: 'whoami', arguments: {} })) as ToolResult;
+      assert.ok(!after.isError);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('drains in-flight calls on shutdown and leaves no stdio process behind', async () => {
+    const server = await bridge([process.execPath, FIXTURE], { env: { BRIDGE_POOL_SIZE: '2' } });
+    const client = await connectClient(server.url);
+    const { tools } = await client.listTools();
+    assert.ok(tools.some((tool) => tool.name === 'slow'));
+    const pids = await Promise.all([0, 1].map(async () => Number(resultText((await client.callTool({ name: 'whoami', arguments: {} })) as ToolResult))));
+    const inFlight = Promise.all(Array.from({ length: 4 }, () => client.callTool({ name: 'slow', arguments: { ms: 800 } }) as Promise<ToolResult>));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const stopped = server.close();
+    const results = await inFlight;
+    await stopped;
+    await client.close().catch(() => {});
+    assert.ok(results.every((result) => !result.isError), 'calls in flight when SIGTERM-style shutdown began completed');
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    await pollUntil(() => pids.every((pid) => !alive(pid)), 'every stdio process exited');
+  });
+
   it('fails to open with a clear error when the command cannot start', async () => {
     await assert.rejects(bridge(['/nonexistent/mcp-server'], { env: { BRIDGE_POOL_SIZE: '1', BRIDGE_START_TIMEOUT: '20' } }), /could not be started/);
   });
