@@ -63,7 +63,7 @@ export const transportSchema = z
     type: z
       .enum(['streamable-http', 'stdio'])
       .default('streamable-http')
-      .describe('How the server speaks MCP: streamable-http (served directly) or stdio (wrapped by the stdio bridge, needs command).'),
+      .describe('How the server speaks MCP: streamable-http (served directly) or stdio (needs command; reserved: the operator refuses it until images can be wrapped in the stdio bridge; use catalog stdio-bridge for commands of the servers image).'),
     port: port.default(DEFAULT_PORT).describe('Container port the MCP endpoint listens on.'),
     path: z
       .string()
