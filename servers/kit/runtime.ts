@@ -24,7 +24,7 @@ import { createKitMcpHandler } from './nodeAdapter.ts';
 import { TokenBucketLimiter } from './rateLimit.ts';
 import type { RedisConnection } from './redis.ts';
 import { closeRedis, connectRedis } from './redis.ts';
-import type { CatalogServer } from './tool.ts';
+import type { CatalogServer, ToolCallObserver } from './tool.ts';
 import { createToolRunner } from './toolRunner.ts';
 
 export interface KitOptions {
@@ -110,6 +110,15 @@ async function buildServices(catalog: CatalogServer, config: KitConfig, options:
   };
 }
 
+function toolCallObserver(metrics: KitMetrics): ToolCallObserver {
+  return {
+    toolCall: ({ tool, outcome, seconds }) => {
+      metrics.toolCalls.inc({ tool, outcome });
+      metrics.toolDuration.observe({ tool, outcome }, seconds);
+    },
+  };
+}
+
 function buildAuthenticator(config: KitConfig): Authenticator | undefined {
   if (config.oauth) return new OAuthAuthenticator(config.oauth, { httpTimeoutMs: config.httpTimeoutMs, apiKeys: config.apiKeys });
   if (config.apiKeys.length > 0) return new ApiKeyAuthenticator(config.apiKeys);
@@ -137,7 +146,7 @@ export interface RunningHttpKit {
 export async function startHttpKit(catalog: CatalogServer, config: KitConfig, options: KitOptions = {}): Promise<RunningHttpKit> {
   const services = await buildServices(catalog, config, options, process.stdout);
   const { logger, metrics } = services;
-  const build = catalog.mcpServer ? () => catalog.mcpServer!() : () => buildMcpServer(catalog, services.runners);
+  const build = catalog.mcpServer ? () => catalog.mcpServer!(toolCallObserver(metrics)) : () => buildMcpServer(catalog, services.runners);
   const pool = new McpServerPool(build);
   const handler: McpHttpHandler = createMcpHandler(pool.factory, {
     legacy: 'stateless',
@@ -219,7 +228,7 @@ export async function startStdioKit(catalog: CatalogServer, config: KitConfig, o
     resolveClosed = resolve;
   });
   const transport = new StdioServerTransport();
-  const handle = serveStdio(() => catalog.mcpServer?.() ?? buildMcpServer(catalog, services.runners), {
+  const handle = serveStdio(() => catalog.mcpServer?.(toolCallObserver(services.metrics)) ?? buildMcpServer(catalog, services.runners), {
     transport,
     onerror: (error) => services.logger.warn('stdio protocol error', { error: error.message }),
   });

@@ -42,7 +42,10 @@ function describeFailure(error: unknown): string {
   return message;
 }
 
-export function buildForwardingServer(pool: StdioBridgePool, identity: ForwardedIdentity): McpServer {
+/** Told about every forwarded tools/call (the host turns it into metrics). */
+export type ToolCallListener = (call: { tool: string; outcome: 'success' | 'tool_error' | 'error'; seconds: number }) => void;
+
+export function buildForwardingServer(pool: StdioBridgePool, identity: ForwardedIdentity, onToolCall: ToolCallListener = () => {}): McpServer {
   const server = new McpServer(
     { name: identity.name, version: identity.version },
     { capabilities: identity.capabilities, ...(identity.instructions !== undefined && { instructions: identity.instructions }) },
@@ -52,9 +55,14 @@ export function buildForwardingServer(pool: StdioBridgePool, identity: Forwarded
   if (identity.capabilities.tools) {
     inner.setRequestHandler('tools/list', (request, ctx) => pool.run((client, options) => client.listTools(request.params, options), signalOf(ctx)));
     inner.setRequestHandler('tools/call', async (request, ctx) => {
+      const started = process.hrtime.bigint();
+      const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
       try {
-        return await pool.run((client, options) => client.callTool(request.params, options), signalOf(ctx));
+        const result = await pool.run((client, options) => client.callTool(request.params, options), signalOf(ctx));
+        onToolCall({ tool: request.params.name, outcome: result.isError ? 'tool_error' : 'success', seconds: seconds() });
+        return result;
       } catch (error) {
+        onToolCall({ tool: request.params.name, outcome: 'error', seconds: seconds() });
         return { content: [{ type: 'text' as const, text: `${request.params.name} failed: ${describeFailure(error)}` }], isError: true };
       }
     });

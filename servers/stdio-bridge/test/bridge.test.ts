@@ -120,6 +120,20 @@ describe('stdio bridge over MCP HTTP', function () {
       servers.push(server);
     });
 
+    it('counts forwarded tool calls in the kit metrics, with a bounded set of tool labels', async () => {
+      const client = await connectClient(server.url);
+      try {
+        await client.callTool({ name: 'whoami', arguments: {} });
+        for (let i = 0; i < 5; i += 1) await client.callTool({ name: `made-up-${i}`, arguments: {} });
+      } finally {
+        await client.close();
+      }
+      const metrics = (await rawRequest(`${server.baseUrl}/metrics`)).body;
+      assert.match(metrics, /^mcp_tool_calls_total\{tool="whoami",outcome="success"\} [1-9]/m);
+      assert.doesNotMatch(metrics, /made-up-/);
+      assert.match(metrics, /^mcp_tool_calls_total\{tool="_other",outcome="(error|tool_error)"\} 5$/m);
+    });
+
     it('puts the stdio servers\' stderr in the log', async () => {
       await pollUntil(() => (logs.text().match(/fixture \d+ ready/g) ?? []).length >= 3, 'three ready lines on stderr');
       assert.match(logs.text(), /"message":"stdio server stderr"/);
