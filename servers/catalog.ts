@@ -17,6 +17,10 @@ export const CATALOG: Readonly<Record<string, () => Promise<CatalogOpener>>> = {
   database: async () => (await import('./database/open.ts')).openDatabaseServer,
   filesystem: async () => (await import('./filesystem/open.ts')).openFilesystemServer,
   utility: async () => (await import('./utility/open.ts')).openUtilityServer,
+  aws: async () => (await import('./aws/open.ts')).openAwsServer,
+  's3-summarizer': async () => (await import('./s3-summarizer/open.ts')).openS3SummarizerServer,
+  tickets: async () => (await import('./tickets/open.ts')).openTicketsServer,
+  'stdio-bridge': async () => (await import('./stdio-bridge/open.ts')).openStdioBridgeServer,
 };
 
 export function catalogNames(): string[] {

@@ -174,14 +174,13 @@ describe('platform integrations against kube-sim', function () {
     assert.match(ready.message, /k8s-default-weather-1234/);
   });
 
-  it('applies the KEDA examples: four servers, the S3 summarizer with API key, rate limit and SQS trigger, the cached server at zero', async () => {
+  it('applies the KEDA examples: the 001 servers, the S3 summarizer with API key, rate limit and SQS trigger, the DynamoDB-cached server at zero', async () => {
     h = await startHarness({ runServers: false, manifests: ALL_CRDS });
     await h.request('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'mcp-servers' } });
     await h.request('POST', '/api/v1/namespaces/default/secrets', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's3-summarizer-api-keys' }, stringData: { keys: 'k1' } });
-    await h.request('POST', '/api/v1/namespaces/default/secrets', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'weather-cache-redis' }, stringData: { url: 'redis://127.0.0.1:1/0' } });
     const files = ['four-servers-keda.yaml', 's3-summarizer-keda-sqs.yaml', 'cached-scale-to-zero.yaml'];
     const servers = files.flatMap(exampleObjects);
-    assert.equal(servers.length, 6);
+    assert.equal(servers.length, 7);
     for (const s of servers) await h.apply(s);
     for (const s of servers) {
       const { name, namespace } = s.metadata as { name: string; namespace: string };
@@ -203,6 +202,11 @@ describe('platform integrations against kube-sim', function () {
     assert.equal(env.RATE_LIMIT_RPS, '10');
     assert.equal(env.RATE_LIMIT_BURST, '5');
     assert.equal(env.API_KEYS_FILE, '/etc/mcpfleet/api-keys/keys');
+    assert.equal(env.S3_BUCKET_NAME, 'mcp-dev-files');
+    assert.equal(env.BEDROCK_MODEL_ID, 'anthropic.claude-3-haiku-20240307-v1:0');
+    assert.equal(env.AWS_REGION, 'us-east-1');
+    const awsEnv = Object.fromEntries(((await h.get<V1Deployment>(DEPLOY('mcp-servers', 'aws')))!.spec!.template.spec!.containers[0]!.env ?? []).map((e) => [e.name, e.value]));
+    assert.equal(awsEnv.BEDROCK_MODEL_IDS, 'anthropic.claude-3-haiku-20240307-v1:0');
     await exists(h, PRULE('default', 's3-summarizer'));
     await exists(h, SMON('default', 's3-summarizer'));
 
@@ -210,8 +214,26 @@ describe('platform integrations against kube-sim', function () {
     assert.equal(cached.spec!.minReplicaCount, 0);
     assert.equal((cached.spec!.triggers as { type: string }[])[0]!.type, 'prometheus');
     const cachedEnv = (await h.get<V1Deployment>(DEPLOY('default', 'weather-cached')))!.spec!.template.spec!.containers[0]!.env!;
-    assert.ok(cachedEnv.some((e) => e.name === 'CACHE_BACKEND' && e.value === 'redis'));
-    assert.ok(cachedEnv.some((e) => e.name === 'REDIS_URL' && e.valueFrom?.secretKeyRef?.name === 'weather-cache-redis'));
+    const cachedValues = Object.fromEntries(cachedEnv.map((e) => [e.name, e.value]));
+    assert.equal(cachedValues.CACHE_BACKEND, 'dynamodb');
+    assert.equal(cachedValues.CACHE_TTL_SECONDS, '300');
+    assert.equal(cachedValues.DYNAMODB_TABLE, 'mcp-tool-results-prod');
+    assert.equal(cachedValues.DYNAMODB_REGION, 'us-west-2');
+  });
+
+  it('applies examples/stdio-bridge.yaml: the bridge command and pool settings reach the servers container', async () => {
+    h = await startHarness({ runServers: false, manifests: ALL_CRDS });
+    const [bridge] = exampleObjects('stdio-bridge.yaml');
+    await h.apply(bridge!);
+    await condition(h, 'default', 'utility-over-stdio', 'Accepted', 'True');
+    await exists(h, DEPLOY('default', 'utility-over-stdio'));
+    const container = (await h.get<V1Deployment>(DEPLOY('default', 'utility-over-stdio')))!.spec!.template.spec!.containers[0]!;
+    assert.deepEqual(container.args, ['stdio-bridge']);
+    const env = Object.fromEntries((container.env ?? []).map((e) => [e.name, e.value]));
+    assert.deepEqual(JSON.parse(env.BRIDGE_COMMAND!), ['node', '/app/servers/main.js', 'utility']);
+    assert.equal(env.BRIDGE_POOL_SIZE, '3');
+    assert.equal(env.BRIDGE_MAX_IN_FLIGHT, '8');
+    assert.equal(env.BRIDGE_REQUEST_TIMEOUT, '30');
   });
 
   it('converges with every integration enabled, then a forced resync makes zero writes; every request is within the RBAC rules', async () => {

@@ -3,6 +3,7 @@
 // a KitConfigError naming every bad variable, so the entry point can print it and exit 2.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { resolveAwsRegion } from './awsClients.ts';
 import { ConfigError } from './env.ts';
 
 export class KitConfigError extends ConfigError {
@@ -63,7 +64,10 @@ const envSchema = z.object({
   RATE_LIMIT_RPS: z.coerce.number().positive().optional(),
   RATE_LIMIT_BURST: z.coerce.number().int().positive().optional(),
   CACHE_TTL_SECONDS: z.coerce.number().min(0).default(0),
-  CACHE_BACKEND: z.enum(['memory', 'redis']).default('memory'),
+  CACHE_BACKEND: z.enum(['memory', 'redis', 'dynamodb']).default('memory'),
+  DYNAMODB_TABLE: z.string().regex(/^[a-zA-Z0-9_.-]{3,255}$/, 'must be a DynamoDB table name (3-255 of a-z A-Z 0-9 _ . -)').optional(),
+  DYNAMODB_ENDPOINT: optionalUrl,
+  DYNAMODB_REGION: z.string().optional(),
   REDIS_URL: z
     .string()
     .optional()
@@ -96,7 +100,9 @@ export interface KitConfig {
   apiKeys: string[];
   oauth: OAuthConfig | undefined;
   rateLimit: { ratePerSecond: number; burst: number } | undefined;
-  cache: { ttlSeconds: number; backend: 'memory' | 'redis' } | undefined;
+  cache: { ttlSeconds: number; backend: 'memory' | 'redis' | 'dynamodb' } | undefined;
+  /** The DynamoDB result cache's table (CACHE_BACKEND=dynamodb); region DYNAMODB_REGION, else AWS_REGION. */
+  dynamodb: { table: string; endpoint: string | undefined; region: string } | undefined;
   redisUrl: string | undefined;
   httpTimeoutMs: number;
   toolTimeoutMs: number;
@@ -124,6 +130,13 @@ function formatIssues(error: z.ZodError): string {
   return error.issues
     .map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`)
     .join('; ');
+}
+
+function dynamodbCacheSettings(table: string | undefined, endpoint: string | undefined, region: string | undefined, rawEnv: Record<string, string | undefined>): KitConfig['dynamodb'] {
+  if (!table) throw new KitConfigError('CACHE_BACKEND=dynamodb needs DYNAMODB_TABLE (e.g. mcp-tool-results-prod)');
+  const resolved = resolveAwsRegion(region, rawEnv);
+  if (!resolved) throw new KitConfigError('CACHE_BACKEND=dynamodb needs DYNAMODB_REGION or AWS_REGION (the table region)');
+  return { table, endpoint, region: resolved };
 }
 
 export function parseKitConfig(rawEnv: Record<string, string | undefined>): KitConfig {
@@ -162,6 +175,7 @@ export function parseKitConfig(rawEnv: Record<string, string | undefined>): KitC
   if (cache?.backend === 'redis' && !env.REDIS_URL) {
     throw new KitConfigError('CACHE_BACKEND=redis needs REDIS_URL (e.g. redis://redis:6379)');
   }
+  const dynamodb = cache?.backend === 'dynamodb' ? dynamodbCacheSettings(env.DYNAMODB_TABLE, env.DYNAMODB_ENDPOINT, env.DYNAMODB_REGION, rawEnv) : undefined;
 
   return {
     port: env.PORT,
@@ -176,6 +190,7 @@ export function parseKitConfig(rawEnv: Record<string, string | undefined>): KitC
     rateLimit,
     cache,
     redisUrl: env.REDIS_URL,
+    dynamodb,
     httpTimeoutMs: Math.round(env.HTTP_TIMEOUT * 1000),
     toolTimeoutMs: Math.round(env.TOOL_TIMEOUT * 1000),
     drainTimeoutMs: Math.round(env.DRAIN_TIMEOUT * 1000),

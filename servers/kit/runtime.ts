@@ -24,7 +24,7 @@ import { createKitMcpHandler } from './nodeAdapter.ts';
 import { TokenBucketLimiter } from './rateLimit.ts';
 import type { RedisConnection } from './redis.ts';
 import { closeRedis, connectRedis } from './redis.ts';
-import type { CatalogServer } from './tool.ts';
+import type { CatalogServer, ToolCallObserver } from './tool.ts';
 import { createToolRunner } from './toolRunner.ts';
 
 export interface KitOptions {
@@ -68,6 +68,10 @@ async function buildServices(catalog: CatalogServer, config: KitConfig, options:
   if (config.cache?.backend === 'redis' && config.redisUrl) {
     redis = await connectRedis(config.redisUrl, logger, { connectTimeoutMs: config.httpTimeoutMs });
     cache = new RedisResultCache(redis);
+  } else if (config.cache?.backend === 'dynamodb' && config.dynamodb) {
+    // Loaded only when used: the AWS SDK is a heavy import for servers that never need it.
+    const { DynamoResultCache } = await import('./dynamodbCache.ts');
+    cache = new DynamoResultCache({ ...config.dynamodb, timeoutMs: config.httpTimeoutMs, maxAttempts: 2 });
   } else if (config.cache) {
     cache = new MemoryResultCache();
   }
@@ -106,6 +110,15 @@ async function buildServices(catalog: CatalogServer, config: KitConfig, options:
   };
 }
 
+function toolCallObserver(metrics: KitMetrics): ToolCallObserver {
+  return {
+    toolCall: ({ tool, outcome, seconds }) => {
+      metrics.toolCalls.inc({ tool, outcome });
+      metrics.toolDuration.observe({ tool, outcome }, seconds);
+    },
+  };
+}
+
 function buildAuthenticator(config: KitConfig): Authenticator | undefined {
   if (config.oauth) return new OAuthAuthenticator(config.oauth, { httpTimeoutMs: config.httpTimeoutMs, apiKeys: config.apiKeys });
   if (config.apiKeys.length > 0) return new ApiKeyAuthenticator(config.apiKeys);
@@ -133,7 +146,8 @@ export interface RunningHttpKit {
 export async function startHttpKit(catalog: CatalogServer, config: KitConfig, options: KitOptions = {}): Promise<RunningHttpKit> {
   const services = await buildServices(catalog, config, options, process.stdout);
   const { logger, metrics } = services;
-  const pool = new McpServerPool(() => buildMcpServer(catalog, services.runners));
+  const build = catalog.mcpServer ? () => catalog.mcpServer!(toolCallObserver(metrics)) : () => buildMcpServer(catalog, services.runners);
+  const pool = new McpServerPool(build);
   const handler: McpHttpHandler = createMcpHandler(pool.factory, {
     legacy: 'stateless',
     // One JSON body per call: nothing in the catalog streams progress, and JSON is cheaper.
@@ -141,14 +155,15 @@ export async function startHttpKit(catalog: CatalogServer, config: KitConfig, op
     maxRequestBodySize: config.maxBodyBytes,
     onerror: (error) => logger.debug('mcp handler reported', { error: error.message }),
   });
+  // The direct path dispatches to kit-registered tools; a server that builds itself takes the SDK entry.
   const fastPath =
-    options.fastPath === false
+    options.fastPath === false || catalog.mcpServer
       ? undefined
       : await createFastPath(
           buildMcpServer(catalog, services.runners, { supportedProtocolVersions: [...SUPPORTED_PROTOCOL_VERSIONS, FAST_PATH_REVISION] }),
           (error) => logger.debug('mcp handler reported', { error: error.message }),
         );
-  if (options.fastPath !== false && fastPath === undefined) logger.warn('fast path unavailable with this SDK version; serving every request through the SDK entry');
+  if (options.fastPath !== false && !catalog.mcpServer && fastPath === undefined) logger.warn('fast path unavailable with this SDK version; serving every request through the SDK entry');
   const http = createKitHttpServer({
     config,
     serverName: catalog.name,
@@ -213,7 +228,7 @@ export async function startStdioKit(catalog: CatalogServer, config: KitConfig, o
     resolveClosed = resolve;
   });
   const transport = new StdioServerTransport();
-  const handle = serveStdio(() => buildMcpServer(catalog, services.runners), {
+  const handle = serveStdio(() => catalog.mcpServer?.(toolCallObserver(services.metrics)) ?? buildMcpServer(catalog, services.runners), {
     transport,
     onerror: (error) => services.logger.warn('stdio protocol error', { error: error.message }),
   });

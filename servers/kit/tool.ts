@@ -2,6 +2,7 @@
 // list of tools; a tool is metadata, zod schemas and a handler. Catalog servers depend only on
 // this module (and their own lib/), never on the MCP SDK directly, so the kit alone decides how
 // tools are exposed (Streamable HTTP, stdio), cached, rate limited and measured.
+import type { McpServer } from '@modelcontextprotocol/server';
 import type { z } from 'zod';
 
 /** MCP tool annotations (hints for clients); readOnlyHint also gates the result cache. */
@@ -75,4 +76,16 @@ export interface CatalogServer {
   checkReady?(): Promise<void>;
   /** Releases connections and handles on shutdown. */
   close?(): Promise<void>;
+  /**
+   * Builds the MCP server itself instead of the kit building one from `tools` (the stdio bridge
+   * forwards every request to a child process). The kit still provides HTTP, auth, rate limits,
+   * health and metrics; per-tool caching and timeouts are then the builder's concern, and it
+   * reports each tool call through `observe` for the kit's tool metrics.
+   */
+  mcpServer?(observe: ToolCallObserver): McpServer;
+}
+
+/** Lets a server that builds itself feed the kit's tool metrics (mcp_tool_calls_total, ...). */
+export interface ToolCallObserver {
+  toolCall(call: { tool: string; outcome: 'success' | 'tool_error' | 'error'; seconds: number }): void;
 }

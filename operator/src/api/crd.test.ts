@@ -140,7 +140,7 @@ describe('CEL rules evaluated with a CEL implementation agree with the zod refin
       { minReplicas: 0, maxReplicas: 2, triggers: [{ type: 'cpu', metadata: {} }, { type: 'cron', metadata: {} }] },
       { minReplicas: 1, maxReplicas: 2, triggers: [{ type: 'memory', metadata: {} }] },
     ],
-    'spec.cache': [{ ttlSeconds: 5, backend: 'memory' }, { ttlSeconds: 5, backend: 'redis' }, { ttlSeconds: 5, backend: 'redis', redisUrlSecretRef: { name: 'r', key: 'url' } }],
+    'spec.cache': [{ ttlSeconds: 5, backend: 'memory' }, { ttlSeconds: 5, backend: 'redis' }, { ttlSeconds: 5, backend: 'redis', redisUrlSecretRef: { name: 'r', key: 'url' } }, { ttlSeconds: 5, backend: 'dynamodb' }, { ttlSeconds: 5, backend: 'dynamodb', dynamodb: { table: 'mcp-tool-results' } }],
     'spec.disruption': [{}, { minAvailable: 1 }, { maxUnavailable: '25%' }, { minAvailable: 1, maxUnavailable: 1 }],
   };
 

@@ -68,7 +68,7 @@ export const transportSchema = z
     type: z
       .enum(['streamable-http', 'stdio'])
       .default('streamable-http')
-      .describe('How the server speaks MCP: streamable-http (served directly) or stdio (wrapped by the stdio bridge, needs command).'),
+      .describe('How the server speaks MCP: streamable-http (served directly) or stdio (needs command; reserved: the operator refuses it until images can be wrapped in the stdio bridge; use catalog stdio-bridge for commands of the servers image).'),
     port: port.default(DEFAULT_PORT).describe('Container port the MCP endpoint listens on.'),
     path: z
       .string()
@@ -225,11 +225,21 @@ const cacheSchema = cel(
   z
     .strictObject({
       ttlSeconds: z.number().int().min(1, { message: 'must be 1 or more seconds' }).describe('How long read-only tool results are reused.'),
-      backend: z.enum(['memory', 'redis']).default('memory').describe('memory (per replica) or redis (shared).'),
+      backend: z.enum(['memory', 'redis', 'dynamodb']).default('memory').describe('memory (per replica), redis or dynamodb (shared by every replica).'),
       redisUrlSecretRef: secretKeyRefSchema.optional().describe('Secret key holding the redis:// URL; required for the redis backend.'),
+      dynamodb: z
+        .strictObject({
+          table: z.string().regex(/^[a-zA-Z0-9_.-]{3,255}$/, { message: 'must be a DynamoDB table name' }).describe('Table with partition key tool_name (S), sort key params_hash (S) and TTL attribute expires_at.'),
+          region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, { message: 'must be an AWS region such as us-east-1' }).optional().describe('Region of the table; default the pod environment (AWS_REGION).'),
+        })
+        .optional()
+        .describe('The DynamoDB table of the dynamodb backend; the pods need dynamodb:GetItem, PutItem and DescribeTable on it (identity.aws).'),
     })
     .describe('Cache for read-only tool results.'),
-  [{ rule: "self.backend != 'redis' || has(self.redisUrlSecretRef)", message: 'cache.backend redis needs cache.redisUrlSecretRef', fieldPath: '.redisUrlSecretRef', holds: (s) => s.backend !== 'redis' || s.redisUrlSecretRef !== undefined }],
+  [
+    { rule: "self.backend != 'redis' || has(self.redisUrlSecretRef)", message: 'cache.backend redis needs cache.redisUrlSecretRef', fieldPath: '.redisUrlSecretRef', holds: (s) => s.backend !== 'redis' || s.redisUrlSecretRef !== undefined },
+    { rule: "self.backend != 'dynamodb' || has(self.dynamodb)", message: 'cache.backend dynamodb needs cache.dynamodb.table', fieldPath: '.dynamodb', holds: (s) => s.backend !== 'dynamodb' || s.dynamodb !== undefined },
+  ],
 );
 
 const networkPolicySchema = z

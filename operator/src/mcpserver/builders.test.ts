@@ -113,6 +113,31 @@ describe('McpServer child builders', () => {
     assert.deepEqual(timeouts, [{ name: 'HTTP_TIMEOUT', value: '9' }]);
   });
 
+  it('renders the settings of the cloud catalog servers and of the DynamoDB cache as their environment', () => {
+    const envOf = (spec: Record<string, unknown>) => Object.fromEntries(resolveRuntime(server(spec), ctx).env.map((e) => [e.name, e.value ?? e.valueFrom]));
+    const aws = envOf({ catalog: 'aws', config: { region: 'eu-west-1', bedrockModelIds: ['m1', 'm2'], maxObjectBytes: 2048, endpoints: { s3: 'http://minio:9000' } } });
+    assert.equal(aws.AWS_REGION, 'eu-west-1');
+    assert.equal(aws.BEDROCK_MODEL_IDS, 'm1,m2');
+    assert.equal(aws.AWS_MAX_OBJECT_BYTES, '2048');
+    assert.equal(aws.AWS_ENDPOINT_URL_S3, 'http://minio:9000');
+    assert.equal(aws.S3_FORCE_PATH_STYLE, 'true');
+    const summarizer = envOf({ catalog: 's3-summarizer', config: { bucket: 'docs', bedrockModelId: 'm1' } });
+    assert.equal(summarizer.S3_BUCKET_NAME, 'docs');
+    assert.equal(summarizer.BEDROCK_MODEL_ID, 'm1');
+    const tickets = envOf({ catalog: 'tickets', config: { backendUrl: 'https://api.example.com', clientSecretSecretRef: { name: 'sp', key: 'secret' }, tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47', clientId: '5f0e0a8b-6c1d-4b3e-9a7f-2d4c6e8f0a1b', readinessChecksBackend: false } });
+    assert.equal(tickets.BACKEND_API_URL, 'https://api.example.com');
+    assert.deepEqual(tickets.AZURE_CLIENT_SECRET, { secretKeyRef: { name: 'sp', key: 'secret' } });
+    assert.equal(tickets.READINESS_CHECK_BACKEND, 'false');
+    const bridge = envOf({ catalog: 'stdio-bridge', config: { command: ['python3', '-m', 'mcp_server_time'], poolSize: 4 } });
+    assert.equal(bridge.BRIDGE_COMMAND, '["python3","-m","mcp_server_time"]');
+    assert.equal(bridge.BRIDGE_POOL_SIZE, '4');
+    const cached = envOf({ catalog: 'weather', cache: { ttlSeconds: 300, backend: 'dynamodb', dynamodb: { table: 'mcp-tool-results-prod', region: 'us-west-2' } } });
+    assert.equal(cached.CACHE_BACKEND, 'dynamodb');
+    assert.equal(cached.DYNAMODB_TABLE, 'mcp-tool-results-prod');
+    assert.equal(cached.DYNAMODB_REGION, 'us-west-2');
+    assert.equal(envOf({ catalog: 'weather', cache: { ttlSeconds: 300, dynamodb: { table: 'ignored' } } }).DYNAMODB_TABLE, undefined, 'only the dynamodb backend reads the table');
+  });
+
   it('renders resource quantities in the canonical form the API server stores', () => {
     const d = buildDeployment(server({ catalog: 'utility', resources: { requests: { cpu: '0.5', memory: '1024Mi' }, limits: { cpu: 1, memory: '0.5Gi' } } }), ctx);
     assert.deepEqual(d.spec!.template.spec!.containers[0]!.resources, { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '512Mi' } });

@@ -47,6 +47,8 @@ function kitEnv(server: McpServer, ctx: BuildContext): V1EnvVar[] {
     ...env('RATE_LIMIT_BURST', spec.rateLimit?.burst),
     ...env('CACHE_TTL_SECONDS', spec.cache?.ttlSeconds),
     ...env('CACHE_BACKEND', spec.cache?.backend),
+    ...env('DYNAMODB_TABLE', spec.cache?.backend === 'dynamodb' ? spec.cache.dynamodb?.table : undefined),
+    ...env('DYNAMODB_REGION', spec.cache?.backend === 'dynamodb' ? spec.cache.dynamodb?.region : undefined),
     ...(spec.cache?.redisUrlSecretRef
       ? [{ name: 'REDIS_URL', valueFrom: { secretKeyRef: { name: spec.cache.redisUrlSecretRef.name, key: spec.cache.redisUrlSecretRef.key } } }]
       : []),

@@ -177,6 +177,8 @@ describe('cloud identity against kube-sim and a local EKS API', function () {
     assert.equal(sa?.metadata?.annotations?.['azure.workload.identity/tenant-id'], TENANT);
     const tickets = await h.get<V1Deployment>(DEPLOY('support', 'tickets'));
     assert.equal(tickets?.spec?.template.metadata?.labels?.['azure.workload.identity/use'], 'true');
-    assert.equal(tickets?.spec?.template.spec?.containers[0]?.image, 'ghcr.io/example/tickets-mcp:1.0.0');
+    const container = tickets?.spec?.template.spec?.containers[0];
+    assert.deepEqual(container?.args, ['tickets'], 'the tickets catalog server');
+    assert.equal(container?.env?.find((e) => e.name === 'BACKEND_API_URL')?.value, 'https://tickets-api.internal.example.com');
   });
 });
