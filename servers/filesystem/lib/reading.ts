@@ -1,15 +1,17 @@
 // read_file: text comes back as UTF-8; binary content (a NUL byte, or bytes that are not valid
 // UTF-8) comes back base64-encoded with encoding: "base64", so no byte is lost or mangled. Reads
-// are capped at FS_MAX_READ_BYTES; larger files are read in parts with offset/length.
+// are capped at FS_MAX_READ_BYTES; larger files are read in parts with offset/length. The file is
+// read through a descriptor proven to lie inside the root (paths.ts, descriptors.ts); anything
+// but a regular file (FIFO, device, socket) is refused from its O_PATH descriptor, never opened.
 import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { assertRegularFile, reopen, type FileRules } from './descriptors.ts';
 import { FsError, fromSystemError } from './errors.ts';
-import { resolveExisting, type RelativePath } from './paths.ts';
+import { openExisting, type RelativePath } from './paths.ts';
 import type { Root } from './roots.ts';
 
 export type ReadEncoding = 'auto' | 'utf8' | 'base64';
 
-export interface ReadOptions {
+export interface ReadOptions extends FileRules {
   maxBytes: number;
   offset?: number;
   length?: number;
@@ -30,21 +32,20 @@ export interface FileContent {
 }
 
 export async function readFileContent(root: Root, path: RelativePath, options: ReadOptions): Promise<FileContent> {
-  const real = await resolveExisting(root, path);
   const offset = options.offset ?? 0;
   if (options.length !== undefined && options.length > options.maxBytes) {
     throw new FsError(`length ${options.length} is more than the read limit of ${options.maxBytes} bytes (FS_MAX_READ_BYTES); read in smaller parts.`, 'too_large');
   }
+  const entry = await openExisting(root, path);
   let handle;
   try {
-    handle = await open(real, constants.O_RDONLY | constants.O_NOFOLLOW);
-  } catch (error) {
-    fromSystemError(error, path.shown);
+    assertRegularFile(entry.stats, path.shown, options);
+    handle = await reopen(entry, constants.O_RDONLY, path.shown);
+  } finally {
+    await entry.handle.close();
   }
   try {
     const stats = await handle.stat();
-    if (stats.isDirectory()) throw new FsError(`"${path.shown}" is a directory; use list_directory.`, 'is_a_directory');
-    if (!stats.isFile()) throw new FsError(`"${path.shown}" is not a regular file (device, socket or pipe) and cannot be read.`, 'not_a_file');
     const remaining = Math.max(0, stats.size - offset);
     if (options.length === undefined && remaining > options.maxBytes) {
       throw new FsError(
