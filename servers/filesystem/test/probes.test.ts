@@ -75,14 +75,14 @@ describe('filesystem probes', function () {
       symlinkSync(fx.outside, join(fx.root, 'swap'));
     });
 
-    it('never reads outside data (1500 reads during the swaps)', async () => {
+    it('never reads outside data (3000 reads during the swaps)', async () => {
       const tools = toolsOf({ FS_ROOTS: fx.root });
       const swapper = await startSwapper(join(fx.root, 'sub'), join(fx.root, 'swap'), 30);
       const outcomes = { inside: 0, outside: 0, refused: 0 };
       try {
         for (let batch = 0; batch < 150; batch += 1) {
           await Promise.all(
-            Array.from({ length: 10 }, async () => {
+            Array.from({ length: 20 }, async () => {
               try {
                 const result = await callTool(tools, 'read_file', { path: 'sub/secret.txt' });
                 if (result.content === 'OUTSIDE\n') outcomes.outside += 1;
