@@ -202,9 +202,11 @@ describe('API key matching', () => {
     assert.ok((await auth.authenticate({ 'x-api-key': 'k1' })).ok);
     assert.ok((await auth.authenticate({ authorization: 'Bearer k1' })).ok);
     const wrong = await auth.authenticate({ 'x-api-key': 'nope' });
-    assert.ok(!wrong.ok && wrong.refusal.status === 401 && /invalid_token/.test(wrong.refusal.wwwAuthenticate));
+    assert.ok(!wrong.ok && wrong.refusal.status === 401 && wrong.refusal.error === 'invalid_token');
     const missing = await auth.authenticate({});
-    assert.ok(!missing.ok && missing.refusal.wwwAuthenticate.startsWith('Bearer realm="mcp"'));
+    // No Bearer challenge without OAuth: MCP clients would start OAuth discovery on it.
+    assert.ok(!missing.ok && missing.refusal.wwwAuthenticate === 'ApiKey realm="mcp", header="x-api-key"');
+    assert.ok(!wrong.ok && !wrong.refusal.wwwAuthenticate.startsWith('Bearer'));
   });
 
   it('builds the RFC 9728 metadata URL', () => {

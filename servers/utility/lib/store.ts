@@ -1,7 +1,7 @@
 // The key-value store behind the kv_* tools: in memory for a single replica, or Redis so every
 // replica sees the same data. Plain strings in, plain strings out; no MCP types here.
 import type { RedisConnection } from '../../kit/redis.ts';
-import { pingRedis } from '../../kit/redis.ts';
+import { closeRedis, pingRedis, redisCommand } from '../../kit/redis.ts';
 
 export interface ListResult {
   keys: string[];
@@ -110,22 +110,24 @@ export class RedisKvStore implements KvStore {
   }
 
   async set(key: string, value: string, ttlSeconds?: number): Promise<void> {
-    await this.client.set(
-      REDIS_KEY_PREFIX + key,
-      value,
-      ttlSeconds === undefined ? undefined : { expiration: { type: 'PX', value: Math.round(ttlSeconds * 1000) } },
+    await redisCommand(() =>
+      this.client.set(REDIS_KEY_PREFIX + key, value, ttlSeconds === undefined ? undefined : { expiration: { type: 'PX', value: Math.round(ttlSeconds * 1000) } }),
     );
   }
 
   async get(key: string): Promise<string | undefined> {
-    return (await this.client.get(REDIS_KEY_PREFIX + key)) ?? undefined;
+    return (await redisCommand(() => this.client.get(REDIS_KEY_PREFIX + key))) ?? undefined;
   }
 
   async delete(key: string): Promise<boolean> {
-    return (await this.client.del(REDIS_KEY_PREFIX + key)) > 0;
+    return (await redisCommand(() => this.client.del(REDIS_KEY_PREFIX + key))) > 0;
   }
 
-  async list(prefix: string, limit: number): Promise<ListResult> {
+  list(prefix: string, limit: number): Promise<ListResult> {
+    return redisCommand(() => this.scan(prefix, limit));
+  }
+
+  private async scan(prefix: string, limit: number): Promise<ListResult> {
     const found = new Set<string>();
     let rounds = 0;
     let exhausted = true;
@@ -146,6 +148,6 @@ export class RedisKvStore implements KvStore {
   }
 
   async close(): Promise<void> {
-    if (this.ownsClient && this.client.isOpen) await this.client.close().catch(() => this.client.destroy());
+    if (this.ownsClient) await closeRedis(this.client);
   }
 }
