@@ -4,13 +4,14 @@
 // catastrophic-backtracking pattern against a real server process (its /healthz must keep
 // answering, TOOL_TIMEOUT must fire, SIGTERM must stop it).
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ToolError, type ToolContext, type ToolDefinition } from '../../kit/tool.ts';
 import { connectClient, resultText } from '../../kit/testing.ts';
 import { pollUntil, rawRequest } from '../../kit/test/httpHelpers.ts';
+import { startServerProcess, type ServerProcess } from '../../kit/test/serverProcess.ts';
 import { parseFilesystemConfig } from '../config.ts';
 import { compileNamePattern } from '../lib/glob.ts';
 import { createServer } from '../server.ts';
@@ -222,25 +223,14 @@ describe('filesystem probes', function () {
     });
 
     describe('against a real server process', () => {
-      let child: ChildProcess | undefined;
-      afterEach(() => {
-        if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      });
+      let server: ServerProcess | undefined;
+      afterEach(() => server?.kill());
 
       it('answers /healthz during a pathological search, and stops on SIGTERM', async () => {
         writeFileSync(join(fx.root, 'a'.repeat(250)), 'long name\n');
-        const proc = spawn(process.execPath, [here('../../main.ts'), 'filesystem'], {
-          env: { ...process.env, FS_ROOTS: fx.root, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', TOOL_TIMEOUT: '5', DRAIN_TIMEOUT: '3' },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        child = proc;
-        let stdout = '';
-        proc.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-        const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
-        await pollUntil(() => /"address":"[^"]*:(\d+)"/.test(stdout), 'the server to listen', 30_000);
-        const port = /"address":"[^"]*:(\d+)"/.exec(stdout)?.[1];
-        const baseUrl = `http://127.0.0.1:${port}`;
-        const client = await connectClient(`${baseUrl}/mcp`);
+        server = await startServerProcess('filesystem', { FS_ROOTS: fx.root, TOOL_TIMEOUT: '5', DRAIN_TIMEOUT: '3' });
+        const { baseUrl } = server;
+        const client = await connectClient(server.url);
         let slowestHealth = 0;
         const searches = Promise.all(
           ['************#', '*a*a*a*a*a*a*a*a*a*a*a*#', '**********a*********#'].map((pattern) => client.callTool({ name: 'search_files', arguments: { pattern, maxDepth: 1 } })),
@@ -260,8 +250,8 @@ describe('filesystem probes', function () {
         }
         assert.ok(slowestHealth < 5000, `slowest /healthz answer during the searches: ${Math.round(slowestHealth)} ms`);
         await client.close();
-        proc.kill('SIGTERM');
-        assert.equal(await exited, 0);
+        server.child.kill('SIGTERM');
+        assert.equal(await server.exited, 0);
       });
     });
   });
