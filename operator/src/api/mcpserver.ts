@@ -329,9 +329,10 @@ export const mcpServerSpecSchema = cel(
         .strictObject({
           requestsPerSecond: z.number().positive({ message: 'must be more than 0' }).describe('Sustained requests per second per client.'),
           burst: z.number().int().min(1, { message: 'must be 1 or more' }).describe('Requests a client may make at once.'),
+          dailyQuota: z.number().int().min(1, { message: 'must be 1 or more' }).optional().describe('Requests per client per UTC day (429 until midnight UTC beyond it).'),
         })
         .optional()
-        .describe('Token-bucket rate limit per client identity (429 with Retry-After beyond it).'),
+        .describe('Token-bucket rate limit and optional daily quota per client identity (429 with Retry-After beyond them); shared by all replicas when a Redis URL is configured (cache.redisUrlSecretRef), per replica otherwise.'),
       cache: cacheSchema.optional(),
       networkPolicy: networkPolicySchema.optional(),
       disruption: disruptionSchema.optional(),

@@ -59,6 +59,9 @@ function volumes(server: McpServer, runtime: ServerRuntime): { volumes: V1Volume
   return { volumes: vols, mounts };
 }
 
+/** Seconds a stopping pod keeps serving before SIGTERM, while Services stop routing to it. */
+export const PRE_STOP_DELAY_SECONDS = 5;
+
 function podSpec(server: McpServer, runtime: ServerRuntime): V1PodSpec {
   const pod = server.spec.pod;
   const { volumes: vols, mounts } = volumes(server, runtime);
@@ -73,6 +76,8 @@ function podSpec(server: McpServer, runtime: ServerRuntime): V1PodSpec {
     ...(server.spec.envFrom ? { envFrom: server.spec.envFrom } : {}),
     resources: canonicalResources(server.spec.resources) ?? structuredClone(DEFAULT_RESOURCES),
     ...probes(server, runtime),
+    // Endpoints drop a terminating pod asynchronously; keep serving until they have, then drain.
+    lifecycle: { preStop: { sleep: { seconds: PRE_STOP_DELAY_SECONDS } } },
     volumeMounts: mounts,
     securityContext: {
       allowPrivilegeEscalation: false,
@@ -85,8 +90,8 @@ function podSpec(server: McpServer, runtime: ServerRuntime): V1PodSpec {
   return {
     serviceAccountName: serviceAccountName(server),
     automountServiceAccountToken: false,
-    // Longer than the kit's 25 s drain so in-flight tool calls finish.
-    terminationGracePeriodSeconds: 30,
+    // The preStop delay, the kit's 25 s drain and its 5 s keep-alive linger, with a margin.
+    terminationGracePeriodSeconds: PRE_STOP_DELAY_SECONDS + 25 + 5 + 5,
     securityContext: {
       runAsNonRoot: true,
       ...(runtime.kitHealth ? { runAsUser: SERVERS_IMAGE_UID, runAsGroup: SERVERS_IMAGE_UID, fsGroup: SERVERS_IMAGE_UID } : {}),
