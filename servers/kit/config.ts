@@ -66,6 +66,7 @@ const envSchema = z.object({
   AUTH_FAILURES_PER_MINUTE: positiveInt(20),
   CACHE_TTL_SECONDS: z.coerce.number().min(0).default(0),
   CACHE_BACKEND: z.enum(['memory', 'redis']).default('memory'),
+  CACHE_MAX_BYTES: positiveInt(32 * 1024 * 1024),
   REDIS_URL: z
     .string()
     .optional()
@@ -101,7 +102,8 @@ export interface KitConfig {
   rateLimit: { ratePerSecond: number; burst: number; dailyQuota?: number } | undefined;
   /** Failed authentications allowed per client address per minute (then 429 until it refills). */
   authFailuresPerMinute: number;
-  cache: { ttlSeconds: number; backend: 'memory' | 'redis' } | undefined;
+  /** maxBytes bounds the memory backend (what a replica's heap holds for it). */
+  cache: { ttlSeconds: number; backend: 'memory' | 'redis'; maxBytes: number } | undefined;
   redisUrl: string | undefined;
   httpTimeoutMs: number;
   toolTimeoutMs: number;
@@ -170,7 +172,7 @@ export function parseKitConfig(rawEnv: Record<string, string | undefined>): KitC
           ...(env.RATE_LIMIT_DAILY_QUOTA !== undefined && { dailyQuota: env.RATE_LIMIT_DAILY_QUOTA }),
         };
 
-  const cache = env.CACHE_TTL_SECONDS > 0 ? { ttlSeconds: env.CACHE_TTL_SECONDS, backend: env.CACHE_BACKEND } : undefined;
+  const cache = env.CACHE_TTL_SECONDS > 0 ? { ttlSeconds: env.CACHE_TTL_SECONDS, backend: env.CACHE_BACKEND, maxBytes: env.CACHE_MAX_BYTES } : undefined;
   if (cache?.backend === 'redis' && !env.REDIS_URL) {
     throw new KitConfigError('CACHE_BACKEND=redis needs REDIS_URL (e.g. redis://redis:6379)');
   }

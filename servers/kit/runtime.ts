@@ -74,7 +74,7 @@ async function buildServices(catalog: CatalogServer, config: KitConfig, options:
   const redis: RedisConnection | undefined = redisUsed && config.redisUrl ? openRedis(config.redisUrl, logger, { connectTimeoutMs: config.httpTimeoutMs, purpose: 'kit' }) : undefined;
   let cache: ResultCache | undefined;
   if (config.cache?.backend === 'redis' && redis) cache = new RedisResultCache(redis);
-  else if (config.cache) cache = new MemoryResultCache();
+  else if (config.cache) cache = new MemoryResultCache({ maxBytes: config.cache.maxBytes });
   let limiter: RequestLimiter | undefined;
   if (config.rateLimit && redis) limiter = new RedisRequestLimiter(redis, config.rateLimit, { serverName: catalog.name, logger });
   else if (config.rateLimit) limiter = new MemoryRequestLimiter(config.rateLimit);

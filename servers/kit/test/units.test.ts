@@ -142,17 +142,30 @@ describe('result cache keys and memory cache', () => {
   });
 
   it('expires entries after the TTL and bounds its size', async () => {
-    let now = 0;
+    let now = 1_000;
     const cache = new MemoryResultCache({ maxEntries: 2, now: () => now });
     await cache.set('k1', { v: 1 }, 10);
     assert.deepEqual(await cache.get('k1'), { v: 1 });
-    now = 10_001;
+    now = 11_001;
     assert.equal(await cache.get('k1'), undefined);
     await cache.set('a', 1, 100);
     await cache.set('b', 2, 100);
     await cache.set('c', 3, 100);
     assert.equal(cache.size, 2);
     assert.equal(await cache.get('a'), undefined, 'oldest evicted');
+  });
+
+  it('bounds its memory by bytes, not entries: 300 one-MiB results stay within the budget', async () => {
+    const cache = new MemoryResultCache({ maxBytes: 16 * 1024 * 1024 });
+    const mib = 'x'.repeat(1024 * 1024);
+    for (let i = 0; i < 300; i += 1) await cache.set(`k${i}`, { content: mib }, 100);
+    assert.ok(cache.bytes <= 16 * 1024 * 1024, `holds ${cache.bytes} bytes`);
+    assert.ok(cache.size >= 7 && cache.size <= 8, `keeps the most recent entries (${cache.size})`);
+    assert.deepEqual(await cache.get('k299'), { content: mib });
+    assert.equal(await cache.get('k0'), undefined);
+    // An entry bigger than a quarter of the budget is never cached.
+    await cache.set('huge', { content: 'y'.repeat(3 * 1024 * 1024) }, 100);
+    assert.equal(await cache.get('huge'), undefined);
   });
 
   it('returns copies so callers cannot mutate cached results', async () => {
