@@ -15,7 +15,7 @@ export async function openUtilityServer(env: Record<string, string | undefined>,
     // Not awaited: the server listens at once and /readyz reports Redis until it answers.
     store = new RedisKvStore(openRedis(config.redisUrl, context.logger, { connectTimeoutMs: context.httpTimeoutMs, purpose: 'utility store' }));
   } else {
-    store = new MemoryKvStore({ maxKeys: config.maxMemoryKeys });
+    store = new MemoryKvStore({ maxKeys: config.maxMemoryKeys, maxTotalBytes: config.maxMemoryBytes });
   }
   context.logger.info('utility store ready', { backend: store.backend });
   return createServer({ store, maxValueBytes: config.maxValueBytes });
