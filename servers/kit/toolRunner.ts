@@ -10,15 +10,10 @@ import type { KitMetrics, ToolOutcome } from './metrics.ts';
 import { RedisUnavailableError } from './redis.ts';
 import { currentRequestScope } from './requestScope.ts';
 import type { ToolDefinition } from './tool.ts';
+import { successResult, type ToolCallResult } from './toolResult.ts';
 import { ToolError } from './tool.ts';
 
-/** The MCP CallToolResult shape the SDK expects from a tool callback. */
-export interface ToolCallResult {
-  [key: string]: unknown;
-  content: { type: 'text'; text: string }[];
-  structuredContent?: Record<string, unknown>;
-  isError?: boolean;
-}
+export type { ToolCallResult };
 
 export interface ToolRunnerDeps {
   serverName: string;
@@ -35,9 +30,6 @@ export function toolErrorResult(message: string): ToolCallResult {
   return { content: [{ type: 'text', text: message }], isError: true };
 }
 
-function successResult(structured: Record<string, unknown>): ToolCallResult {
-  return { content: [{ type: 'text', text: JSON.stringify(structured) }], structuredContent: structured };
-}
 
 class ToolTimeoutError extends Error {}
 

@@ -9,8 +9,8 @@ import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, symlinkSync
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ToolError, type ToolContext, type ToolDefinition } from '../../kit/tool.ts';
-import { connectClient, resultText } from '../../kit/testing.ts';
-import { pollUntil, rawRequest } from '../../kit/test/httpHelpers.ts';
+import { connectClient, resultText, startTestServer } from '../../kit/testing.ts';
+import { pollUntil, rawRequest, toolsCallBody, toolsCallHeaders } from '../../kit/test/httpHelpers.ts';
 import { startServerProcess, type ServerProcess } from '../../kit/test/serverProcess.ts';
 import { parseFilesystemConfig } from '../config.ts';
 import { compileNamePattern } from '../lib/glob.ts';
@@ -187,6 +187,26 @@ describe('filesystem probes', function () {
       assert.match(error.message, /is 300 bytes; a file or directory name has at most 255 bytes/);
     }
     assert.ok(!existsSync(join(fx.root, long.slice(0, 255))));
+  });
+
+  it('keeps FS_MAX_READ_BYTES for what is sent: a 1 MiB read of escape-heavy text is at most 1 MiB on the wire', async () => {
+    // Quotes, backslashes and control characters double or sextuple when escaped in JSON.
+    writeFileSync(join(fx.root, 'hostile.txt'), '"\\\u0001abc'.repeat(200_000));
+    const server = await startTestServer(createServer({ config: parseFilesystemConfig({ FS_ROOTS: fx.root }) }));
+    try {
+      const response = await rawRequest(server.url, {
+        method: 'POST',
+        headers: toolsCallHeaders('read_file'),
+        body: toolsCallBody('read_file', { path: 'hostile.txt', length: 1_048_576 }),
+      });
+      assert.equal(response.status, 200);
+      const { result } = JSON.parse(response.body) as { result: { isError?: boolean; structuredContent: { bytesRead: number; more: boolean } } };
+      assert.equal(result.isError, undefined);
+      assert.ok(result.structuredContent.bytesRead > 0 && result.structuredContent.more);
+      assert.ok(Buffer.byteLength(response.body) <= 1_048_576 + 512, `sent ${Buffer.byteLength(response.body)} bytes`);
+    } finally {
+      await server.close();
+    }
   });
 
   describe('ReDoS', () => {
