@@ -46,7 +46,10 @@ describe('kit config', () => {
     assert.deepEqual(config.allowedHosts, ['svc', 'svc.ns.svc.cluster.local:8080', '*.example.com']);
     assert.deepEqual(config.apiKeys, ['k1', 'k2']);
     assert.deepEqual(config.rateLimit, { ratePerSecond: 10, burst: 5 });
-    assert.deepEqual(config.cache, { ttlSeconds: 60, backend: 'redis' });
+    assert.deepEqual(config.cache, { ttlSeconds: 60, backend: 'redis', maxBytes: 32 * 1024 * 1024 });
+    assert.equal(config.authFailuresPerMinute, 20);
+    assert.deepEqual(parseKitConfig({ RATE_LIMIT_RPS: '10', RATE_LIMIT_BURST: '5', RATE_LIMIT_DAILY_QUOTA: '1000' }).rateLimit, { ratePerSecond: 10, burst: 5, dailyQuota: 1000 });
+    assert.throws(() => parseKitConfig({ RATE_LIMIT_DAILY_QUOTA: '1000' }), /RATE_LIMIT_DAILY_QUOTA is set without RATE_LIMIT_RPS/);
     assert.equal(config.oauth?.audience, 'https://mcp.example.com/mcp');
     assert.deepEqual(config.oauth?.requiredScopes, ['mcp:read', 'mcp:write']);
   });
