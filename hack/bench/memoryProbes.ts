@@ -5,6 +5,10 @@
 // server (with its child processes) before, at peak, and after each probe. Bounded in requests and
 // seconds. Run by `npm run bench:servers` (BENCH_MEMORY=0 skips it) or on its own:
 //   node hack/bench/memoryProbes.ts
+// On a large host V8 sizes its heap from the host's memory and collects lazily; in a pod it sizes
+// it from the container's limit. To see what a pod sees, give the heap ceiling of the pod and the
+// compiled servers, e.g. (384Mi limit):
+//   npm run build && BENCH_SERVER_MAIN=$PWD/dist/servers/main.js NODE_OPTIONS=--max-old-space-size=192 node hack/bench/memoryProbes.ts
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -190,7 +194,7 @@ export function printMemoryProbes(results: ProbeResult[]): void {
     console.log(`${r.name.padEnd(45)} ${r.beforeMiB.toFixed(0).padStart(7)} ${r.peakMiB.toFixed(0).padStart(8)} ${r.afterMiB.toFixed(0).padStart(8)} ${String(r.calls).padStart(8)} ${String(r.failed).padStart(7)}  ${r.note}`);
   }
   const peak = Math.max(...results.map((r) => r.peakMiB));
-  console.log(`highest peak: ${peak.toFixed(0)} MiB (default memory limit of a catalog server pod: 256Mi)`);
+  console.log(`highest peak: ${peak.toFixed(0)} MiB (default memory limit of a catalog server pod: 384Mi)`);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

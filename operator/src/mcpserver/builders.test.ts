@@ -37,7 +37,7 @@ describe('McpServer child builders', () => {
     assert.ok(c.volumeMounts!.some((m) => m.mountPath === '/tmp'), '/tmp is writable through an emptyDir');
     assert.equal(c.livenessProbe!.httpGet!.path, '/healthz');
     assert.equal(c.readinessProbe!.httpGet!.path, '/readyz');
-    assert.deepEqual(c.resources, { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } });
+    assert.deepEqual(c.resources, { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '384Mi' } });
     const env = Object.fromEntries(c.env!.map((e) => [e.name, e.value ?? e.valueFrom]));
     assert.equal(env.WEATHER_UNITS, 'imperial');
     assert.deepEqual(env.OPENWEATHER_API_KEY, { secretKeyRef: { name: 'ow', key: 'api-key' } });
