@@ -202,6 +202,7 @@ describe('platform integrations against kube-sim', function () {
     const env = Object.fromEntries(((await h.get<V1Deployment>(DEPLOY('default', 's3-summarizer')))!.spec!.template.spec!.containers[0]!.env ?? []).map((e) => [e.name, e.value]));
     assert.equal(env.RATE_LIMIT_RPS, '10');
     assert.equal(env.RATE_LIMIT_BURST, '5');
+    assert.equal(env.RATE_LIMIT_DAILY_QUOTA, '1000');
     assert.equal(env.API_KEYS_FILE, '/etc/mcpfleet/api-keys/keys');
     await exists(h, PRULE('default', 's3-summarizer'));
     await exists(h, SMON('default', 's3-summarizer'));
