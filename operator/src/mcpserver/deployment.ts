@@ -17,9 +17,10 @@ export const CONTAINER_NAME = 'server';
 /** Non-root user of the servers image (Dockerfile.server). */
 const SERVERS_IMAGE_UID = 65532;
 
-// Measured with `npm run bench:servers` (memory probes, compiled servers, heap ceiling as in a
-// pod): a catalog server idles at about 105 MiB resident and peaks at 240 MiB (utility, 64 KiB
-// writes from 32 clients) and 281 MiB (database with its two query processes, 32 clients).
+// Measured with `npm run bench:servers` (memory probes, compiled servers, the heap ceiling V8 takes
+// in a pod of this size): a catalog server idles at about 105 MiB resident and peaks at 297 MiB
+// (utility, 64 KiB writes from 32 clients) and 332 MiB (database with its two query processes,
+// 32 clients); 256Mi was exceeded under that load.
 export const DEFAULT_RESOURCES = {
   requests: { cpu: '50m', memory: '128Mi' },
   limits: { memory: '384Mi' },
