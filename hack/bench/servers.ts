@@ -255,11 +255,18 @@ async function benchMain(): Promise<void> {
   console.log(`  kit p99                   = ${kitP99.toFixed(2)} ms  (aim < 20 ms)`);
 }
 
+async function benchWithMemory(): Promise<void> {
+  await benchMain();
+  if (process.env.BENCH_MEMORY === '0') return;
+  const { printMemoryProbes, runMemoryProbes } = await import('./memoryProbes.ts');
+  printMemoryProbes(await runMemoryProbes());
+}
+
 const serveIndex = process.argv.indexOf('--serve');
 if (serveIndex >= 0) {
   childMain(process.argv[serveIndex + 1] as Variant);
 } else {
-  benchMain().then(
+  benchWithMemory().then(
     () => process.exit(0),
     (error: unknown) => {
       console.error(error);

@@ -21,11 +21,16 @@ import { createKitMetrics } from './metrics.ts';
 import type { ToolCallback } from './mcpServer.ts';
 import { McpServerPool, buildMcpServer } from './mcpServer.ts';
 import { createKitMcpHandler } from './nodeAdapter.ts';
-import { TokenBucketLimiter } from './rateLimit.ts';
+import type { RequestLimiter } from './rateLimit.ts';
+import { AuthFailureThrottle, MemoryRequestLimiter } from './rateLimit.ts';
+import { RedisRequestLimiter } from './redisRateLimit.ts';
 import type { RedisConnection } from './redis.ts';
-import { closeRedis, connectRedis } from './redis.ts';
+import { closeRedis, openRedis, pingRedis } from './redis.ts';
 import type { CatalogServer, ToolCallObserver } from './tool.ts';
 import { createToolRunner } from './toolRunner.ts';
+
+/** How long keep-alive sockets get, after the last call, to be told Connection: close. */
+const LINGER_MAX_MS = 5000;
 
 export interface KitOptions {
   /** Use this logger instead of building one from LOG_LEVEL (tests capture logs this way). */
@@ -46,6 +51,7 @@ interface KitServices {
   metrics: KitMetrics;
   runners: Map<string, ToolCallback>;
   cache: ResultCache | undefined;
+  limiter: RequestLimiter | undefined;
   shutdownController: AbortController;
   checkReady(): Promise<void>;
   close(): Promise<void>;
@@ -63,18 +69,22 @@ async function buildServices(catalog: CatalogServer, config: KitConfig, options:
   const metrics = createKitMetrics({ defaultMetrics: options.defaultMetrics ?? true });
   const shutdownController = new AbortController();
 
-  let redis: RedisConnection | undefined;
+  // One connection for the kit's uses of Redis: the shared cache and cluster-wide rate limits.
+  const redisUsed = config.redisUrl !== undefined && (config.cache?.backend === 'redis' || config.rateLimit !== undefined);
+  const redis: RedisConnection | undefined = redisUsed && config.redisUrl ? openRedis(config.redisUrl, logger, { connectTimeoutMs: config.httpTimeoutMs, purpose: 'kit' }) : undefined;
   let cache: ResultCache | undefined;
-  if (config.cache?.backend === 'redis' && config.redisUrl) {
-    redis = await connectRedis(config.redisUrl, logger, { connectTimeoutMs: config.httpTimeoutMs });
+  if (config.cache?.backend === 'redis' && redis) {
     cache = new RedisResultCache(redis);
   } else if (config.cache?.backend === 'dynamodb' && config.dynamodb) {
     // Loaded only when used: the AWS SDK is a heavy import for servers that never need it.
     const { DynamoResultCache } = await import('./dynamodbCache.ts');
     cache = new DynamoResultCache({ ...config.dynamodb, timeoutMs: config.httpTimeoutMs, maxAttempts: 2 });
   } else if (config.cache) {
-    cache = new MemoryResultCache();
+    cache = new MemoryResultCache({ maxBytes: config.cache.maxBytes });
   }
+  let limiter: RequestLimiter | undefined;
+  if (config.rateLimit && redis) limiter = new RedisRequestLimiter(redis, config.rateLimit, { serverName: catalog.name, logger });
+  else if (config.rateLimit) limiter = new MemoryRequestLimiter(config.rateLimit);
 
   const runners = new Map<string, ToolCallback>();
   for (const tool of catalog.tools) {
@@ -97,9 +107,13 @@ async function buildServices(catalog: CatalogServer, config: KitConfig, options:
     metrics,
     runners,
     cache,
+    limiter,
     shutdownController,
     async checkReady() {
       await cache?.checkReady();
+      // Rate limits fall back to per-replica memory while Redis is down, but a replica that
+      // cannot reach its configured Redis is not fully ready.
+      if (redis && !cache) await pingRedis(redis);
       await catalog.checkReady?.();
     },
     async close() {
@@ -171,7 +185,8 @@ export async function startHttpKit(catalog: CatalogServer, config: KitConfig, op
     metrics,
     mcpHandler: createKitMcpHandler(handler, (error) => logger.error('mcp adapter failure', { error: error.message }), fastPath),
     authenticator: buildAuthenticator(config),
-    limiter: config.rateLimit ? new TokenBucketLimiter(config.rateLimit) : undefined,
+    authFailures: new AuthFailureThrottle({ failuresPerMinute: config.authFailuresPerMinute }),
+    limiter: services.limiter,
     checkReady: () => services.checkReady(),
   });
 
@@ -199,11 +214,7 @@ export async function startHttpKit(catalog: CatalogServer, config: KitConfig, op
       }
       fastPath?.close();
       await handler.close();
-      await new Promise<void>((resolve) => {
-        http.server.close(() => resolve());
-        http.server.closeIdleConnections();
-        setTimeout(() => http.server.closeAllConnections(), 1000).unref();
-      });
+      await http.close(Math.min(LINGER_MAX_MS, config.drainTimeoutMs));
       await services.close();
       logger.info('stopped', { drained: completed });
       return { drained: completed };
