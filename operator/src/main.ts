@@ -3,11 +3,16 @@
 // and exit code 2), start, and shut down gracefully on SIGTERM/SIGINT (release the lease).
 import { ConfigError, configUsage, isHelpRequested, parseConfig } from './config/config.ts';
 import { Operator } from './operator.ts';
+import { isVersionRequested, operatorVersion } from './version.ts';
 
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
   if (isHelpRequested(argv)) {
-    console.log(configUsage());
+    console.log(`${configUsage()}\n  --version\n      print the version and exit`);
+    return 0;
+  }
+  if (isVersionRequested(argv)) {
+    console.log(`mcpfleet-operator ${operatorVersion()}`);
     return 0;
   }
   let config;
