@@ -8,6 +8,8 @@ export interface ExecOptions {
   env?: Record<string, string>;
   /** Kills the program after this long (default 10 minutes: cold image builds are slow). */
   timeoutMs?: number;
+  /** Written to the program's stdin (e.g. a password for --password-stdin). */
+  input?: string;
 }
 
 export interface ExecResult {
@@ -19,7 +21,7 @@ export interface ExecResult {
 /** Runs `bin args` and resolves with its exit code and output, whatever the exit code. */
 export function execTool(bin: string, args: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       bin,
       [...args],
       { cwd: options.cwd, env: { ...process.env, ...options.env }, timeout: options.timeoutMs ?? 600_000, maxBuffer: 256 * 1024 * 1024 },
@@ -28,6 +30,7 @@ export function execTool(bin: string, args: readonly string[], options: ExecOpti
         resolve({ code, stdout, stderr: stderr || (error !== null && typeof error.code !== 'number' ? error.message : '') });
       },
     );
+    if (options.input !== undefined) child.stdin?.end(options.input);
   });
 }
 
@@ -38,4 +41,13 @@ export async function execOk(bin: string, args: readonly string[], options: Exec
     throw new Error(`${bin} ${args.join(' ')} exited with ${result.code}: ${result.stderr.trim() || result.stdout.trim()}`);
   }
   return result.stdout;
+}
+
+/** Like execOk, but returns stdout and stderr together (for tools that report on stderr). */
+export async function execOkCombined(bin: string, args: readonly string[], options: ExecOptions = {}): Promise<string> {
+  const result = await execTool(bin, args, options);
+  if (result.code !== 0) {
+    throw new Error(`${bin} ${args.join(' ')} exited with ${result.code}: ${result.stderr.trim() || result.stdout.trim()}`);
+  }
+  return `${result.stdout}\n${result.stderr}`;
 }
