@@ -13,9 +13,16 @@ export interface LocalRegistry {
   stop(): Promise<void>;
 }
 
-export async function startLocalRegistry(timeoutMs = 30_000): Promise<LocalRegistry> {
+export interface LocalRegistryOptions {
+  /** Default: a free port. */
+  port?: number;
+  timeoutMs?: number;
+}
+
+export async function startLocalRegistry(options: LocalRegistryOptions = {}): Promise<LocalRegistry> {
+  const timeoutMs = options.timeoutMs ?? 30_000;
   const dir = await mkdtemp(join(tmpdir(), 'mcpfleet-registry-'));
-  const port = await freeLoopbackPort();
+  const port = options.port ?? (await freeLoopbackPort());
   const config = join(dir, 'config.yml');
   await writeFile(
     config,
