@@ -109,9 +109,9 @@ describe('GitOps health (Argo CD Lua under gopher-lua, Flux kstatus)', function 
     });
 
     it('builds examples/ with every example file listed', async () => {
-      const listed = (parseYaml(await readFile(join(REPO_ROOT, 'examples', 'kustomization.yaml'), 'utf8')) as { resources: string[] }).resources;
-      const files = (await readdir(join(REPO_ROOT, 'examples'))).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml');
-      assert.deepEqual([...listed].sort(), files.sort(), 'list every examples/*.yaml in examples/kustomization.yaml');
+      const listed = (parseYaml(await readFile(join(REPO_ROOT, 'examples', 'Kustomization'), 'utf8')) as { resources: string[] }).resources;
+      const files = (await readdir(join(REPO_ROOT, 'examples'))).filter((f) => f.endsWith('.yaml') && f !== 'Kustomization');
+      assert.deepEqual([...listed].sort(), files.sort(), 'list every examples/*.yaml in examples/Kustomization');
       const objects = await build('examples');
       assert.ok(objects.filter((o) => o.kind === 'McpServer').length >= files.length);
     });

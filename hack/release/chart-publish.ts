@@ -66,7 +66,7 @@ export async function publishChart(options: PublishChartOptions): Promise<ChartR
     if (archive === undefined) throw new Error('helm package produced no archive');
     const host = options.ociBase.replace(/^oci:\/\//, '').split('/')[0]!;
     if (options.credentials !== undefined) {
-      await helm(['registry', 'login', host, '--username', options.credentials.username, '--password-stdin', ...(options.plainHttp ? ['--insecure'] : [])], options.credentials.password);
+      await helm(['registry', 'login', host, '--username', options.credentials.username, '--password-stdin', ...(options.plainHttp ? ['--plain-http'] : [])], options.credentials.password);
     }
     const out = await helm(['push', join(work, archive), options.ociBase, ...(options.plainHttp ? ['--plain-http'] : [])]);
     const digest = /Digest:\s*(sha256:[0-9a-f]{64})/.exec(out)?.[1];

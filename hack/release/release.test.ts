@@ -98,9 +98,12 @@ describe('npm run release (docker-registry, skopeo, helm, moto ECR)', function (
     });
 
     it('creates the missing repositories (scan on push, immutable tags, lifecycle policy), logs in with the token and pushes', async () => {
-      const first = await release({ registry: `${registry.host}/team`, tag: '0.1.0-ecr', chart: false, ecr: true, images: async () => images });
-      assert.deepEqual(first.repositories.map((r) => [r.name, r.created]), [['team/operator', true], ['team/servers', true]]);
-      const described = await ecr.send(new DescribeRepositoriesCommand({ repositoryNames: ['team/operator', 'team/servers'] }));
+      const first = await release({ registry: `${registry.host}/team`, tag: '0.1.0-ecr', chart: true, ecr: true, images: async () => images });
+      assert.deepEqual(first.repositories.map((r) => [r.name, r.created]), [['team/operator', true], ['team/servers', true], ['team/charts/mcpfleet', true]]);
+      // The chart went up with the ECR token too (helm registry login, then helm push).
+      assert.equal(first.chart?.reference, `oci://${registry.host}/team/charts/mcpfleet`);
+      const described = await ecr.send(new DescribeRepositoriesCommand({ repositoryNames: ['team/operator', 'team/servers', 'team/charts/mcpfleet'] }));
+      assert.equal(described.repositories?.length, 3);
       for (const repo of described.repositories ?? []) {
         assert.equal(repo.imageScanningConfiguration?.scanOnPush, true);
         assert.equal(repo.imageTagMutability, 'IMMUTABLE');
