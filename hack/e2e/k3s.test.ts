@@ -16,7 +16,6 @@ import { buildImages } from '../images/build.ts';
 import { REPO_ROOT } from '../images/paths.ts';
 
 const K3S_IMAGE = 'rancher/k3s:v1.33.1-k3s1';
-const TAG = 'e2e';
 
 function ok(out: RunResult, what: string): string {
   assert.equal(out.code, 0, `${what} failed:\n${out.stdout}\n${out.stderr}`);
@@ -29,6 +28,8 @@ describe('e2e on K3s (@testcontainers/k3s)', function () {
   let work: string | undefined;
   let helm: ReturnType<typeof helmRunner>;
   let kubectl: ReturnType<typeof kubectlRunner>;
+  /** The archives' ref name: imported as docker.io/mcpfleet/<image>:<version>. */
+  let tag = '';
 
   before(async function () {
     try {
@@ -37,7 +38,8 @@ describe('e2e on K3s (@testcontainers/k3s)', function () {
       console.log(`    skipped: no container engine for K3s (${error instanceof Error ? error.message : String(error)}); the CI workflow's e2e job runs this suite`);
       this.skip();
     }
-    const { images } = await buildImages();
+    const { images, metadata } = await buildImages();
+    tag = metadata.version;
     k3s = await new K3sContainer(K3S_IMAGE).start();
     work = await mkdtemp(join(tmpdir(), 'mcpfleet-k3s-'));
     const kubeconfig = join(work, 'kubeconfig');
@@ -48,7 +50,7 @@ describe('e2e on K3s (@testcontainers/k3s)', function () {
     for (const image of images) {
       const target = `/tmp/${image.name}.oci.tar`;
       await k3s.copyFilesToContainer([{ source: image.archive, target }]);
-      const imported = await k3s.exec(['ctr', '-n', 'k8s.io', 'images', 'import', '--index-name', `docker.io/mcpfleet/${image.name}:${TAG}`, target]);
+      const imported = await k3s.exec(['ctr', '-n', 'k8s.io', 'images', 'import', '--base-name', `docker.io/mcpfleet/${image.name}`, target]);
       assert.equal(imported.exitCode, 0, imported.output);
     }
   });
@@ -62,8 +64,8 @@ describe('e2e on K3s (@testcontainers/k3s)', function () {
     ok(
       await helm([
         'install', 'mcpfleet', CHART_DIR, '--namespace', 'mcpfleet-system', '--create-namespace', '--wait', '--timeout', '10m',
-        '--set', 'image.repository=docker.io/mcpfleet/operator', '--set', `image.tag=${TAG}`, '--set', 'image.pullPolicy=Never',
-        '--set', 'serversImage.repository=docker.io/mcpfleet/servers', '--set', `serversImage.tag=${TAG}`,
+        '--set', 'image.repository=docker.io/mcpfleet/operator', '--set', `image.tag=${tag}`, '--set', 'image.pullPolicy=Never',
+        '--set', 'serversImage.repository=docker.io/mcpfleet/servers', '--set', `serversImage.tag=${tag}`,
       ], 900_000),
       'helm install',
     );

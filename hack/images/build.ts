@@ -93,6 +93,9 @@ interface ImagesIndex {
 
 export const IMAGES_INDEX = join(IMAGES_OUT_DIR, 'images.json');
 
+/** Bumped when the archive's layout changes (e.g. its ref name), so older archives are rebuilt. */
+const ARCHIVE_LAYOUT = 2;
+
 export async function readImagesIndex(path = IMAGES_INDEX): Promise<ImagesIndex> {
   if (!existsSync(path)) return { images: {} };
   return JSON.parse(await readFile(path, 'utf8')) as ImagesIndex;
@@ -126,7 +129,7 @@ export async function buildImages(options: BuildOptions = {}): Promise<BuildResu
   try {
     for (const name of options.names ?? (['operator', 'servers'] as const)) {
       const dockerfile = join(REPO_ROOT, IMAGE_DOCKERFILES[name]);
-      const key = sha256Hex(JSON.stringify({ base: base.key, dockerfile: await readFile(dockerfile, 'utf8'), args, contextDigest, timestamp: metadata.timestamp }));
+      const key = sha256Hex(JSON.stringify({ layout: ARCHIVE_LAYOUT, base: base.key, dockerfile: await readFile(dockerfile, 'utf8'), args, contextDigest, timestamp: metadata.timestamp }));
       const archive = join(outDir, `${name}.oci.tar`);
       const previous = index.images[name];
       if (options.force !== true && previous?.key === key && existsSync(archive)) {
@@ -136,7 +139,7 @@ export async function buildImages(options: BuildOptions = {}): Promise<BuildResu
       storage ??= await BuildahStorage.create(join(outDir, 'storage'));
       const tag = `localhost/mcpfleet/${name}:${metadata.version}`;
       await storage.bud({ dockerfile, context, tag, buildArgs: args, timestamp: metadata.timestamp });
-      await storage.pushToArchive(tag, `${archive}.partial`);
+      await storage.pushToArchive(tag, `${archive}.partial`, metadata.version);
       await rename(`${archive}.partial`, archive);
       images.push(describe(name, archive, await readOciArchive(archive), key, true));
     }

@@ -51,11 +51,15 @@ export class BuildahStorage {
     ]);
   }
 
-  /** Writes an image to an OCI archive (gzip layers) and returns its manifest digest. */
-  async pushToArchive(tag: string, archive: string): Promise<string> {
+  /**
+   * Writes an image to an OCI archive (gzip layers) and returns its manifest digest. `refName`
+   * (e.g. the version) becomes the index's org.opencontainers.image.ref.name, which containerd's
+   * `ctr images import --base-name` and skopeo read; the manifest digest does not depend on it.
+   */
+  async pushToArchive(tag: string, archive: string, refName?: string): Promise<string> {
     await rm(archive, { force: true });
     const digestFile = join(this.dir, 'digest');
-    await this.run(['push', '--quiet', '--format', 'oci', '--digestfile', digestFile, tag, `oci-archive:${archive}`]);
+    await this.run(['push', '--quiet', '--format', 'oci', '--digestfile', digestFile, tag, `oci-archive:${archive}${refName === undefined ? '' : `:${refName}`}`]);
     return (await readFile(digestFile, 'utf8')).trim();
   }
 

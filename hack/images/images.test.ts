@@ -4,12 +4,15 @@
 // digests, the operator's --version and the servers image's /healthz and MCP tools/list.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectClient, resultText } from '../../servers/kit/testing.ts';
 import { createServer as createUtilityServer } from '../../servers/utility/server.ts';
 import type { KvStore } from '../../servers/utility/lib/store.ts';
+import { CHART_DIR, helmRunner, parseManifests } from '../chart/tools.ts';
 import { NONROOT_UID } from './base.ts';
 import { buildImages } from './build.ts';
 import type { BuildResult, BuiltImage, ImageName } from './build.ts';
@@ -94,6 +97,44 @@ describe('images (npm run images, buildah + runc)', function () {
       const { code, output } = await runToCompletion(bundle, { entrypoint: ['/usr/local/bin/node', '-e', probe] });
       assert.equal(code, 0, output);
       assert.deepEqual(JSON.parse(output.trim()), { uid: NONROOT_UID, gid: NONROOT_UID, rootWrite: 'EROFS' });
+    });
+  });
+
+  describe('the chart\'s helm test hook in the operator image', () => {
+    let bundle: Bundle;
+    let home: string;
+    before(async () => {
+      bundle = await createBundle(image('operator').archive);
+      home = await mkdtemp(join(tmpdir(), 'mcpfleet-hook-'));
+    });
+    after(async () => {
+      await bundle?.remove();
+      if (home !== undefined) await rm(home, { recursive: true, force: true });
+    });
+
+    it('runs its check (command, env) in the image: exit 0 when /readyz answers 200, 1 on 503', async () => {
+      const rendered = await helmRunner(home)(['template', 'mcpfleet', CHART_DIR, '--show-only', 'templates/tests/operator-answers.yaml']);
+      assert.equal(rendered.code, 0, rendered.stderr);
+      const pod = parseManifests(rendered.stdout)[0] as unknown as { spec: { containers: { command: string[] }[] } };
+      const command = pod.spec.containers[0]!.command;
+      let status = 200;
+      const server = http.createServer((_req, res) => {
+        res.statusCode = status;
+        res.end();
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/readyz`;
+      try {
+        const ready = await runToCompletion(bundle, { entrypoint: command, env: { TARGET_URL: url } });
+        assert.equal(ready.code, 0, ready.output);
+        assert.match(ready.output, /\/readyz: 200/);
+        status = 503;
+        const unready = await runToCompletion(bundle, { entrypoint: command, env: { TARGET_URL: url } });
+        assert.equal(unready.code, 1, unready.output);
+      } finally {
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(resolve));
+      }
     });
   });
 
