@@ -2,7 +2,7 @@
 // node_modules (`npm ci --omit=dev --ignore-scripts`, redone only when the lockfile or Node
 // changes) and the compiled JavaScript (tsc, incremental). The Dockerfiles only COPY from it.
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { copyFile, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { execOk } from './exec.ts';
@@ -39,10 +39,21 @@ export async function prepareContext(): Promise<string> {
   return CONTEXT_DIR;
 }
 
-/** A digest of every file path and content under `dir` (sorted), for the image cache key. */
-export async function treeDigest(dir: string): Promise<string> {
+/** What the Dockerfiles COPY from the context: the image cache key covers exactly these. */
+export const COPIED_PATHS = ['package.json', 'node_modules', 'dist/operator', 'dist/servers'] as const;
+
+/** A digest of the paths and contents of `paths` under `dir` (sorted), for the image cache key. */
+export async function treeDigest(dir: string, paths: readonly string[] = COPIED_PATHS): Promise<string> {
   const hash = createHash('sha256');
-  const entries = (await readdir(dir, { recursive: true, withFileTypes: true })).map((e) => join(e.parentPath, e.name)).sort();
+  const entries: string[] = [];
+  for (const path of paths) {
+    const root = join(dir, path);
+    entries.push(root);
+    if (existsSync(root) && statSync(root).isDirectory()) {
+      for (const e of await readdir(root, { recursive: true, withFileTypes: true })) entries.push(join(e.parentPath, e.name));
+    }
+  }
+  entries.sort();
   for (const path of entries) {
     hash.update(relative(dir, path));
     try {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectClient, resultText } from '../../servers/kit/testing.ts';
@@ -14,11 +14,15 @@ import { createServer as createUtilityServer } from '../../servers/utility/serve
 import type { KvStore } from '../../servers/utility/lib/store.ts';
 import { CHART_DIR, helmRunner, parseManifests } from '../chart/tools.ts';
 import { NONROOT_UID } from './base.ts';
-import { buildImages } from './build.ts';
+import { REPO_ROOT } from './paths.ts';
+import { IMAGE_DOCKERFILES, buildImages } from './build.ts';
+import { COPIED_PATHS } from './context.ts';
 import type { BuildResult, BuiltImage, ImageName } from './build.ts';
 import { createBundle, runToCompletion } from './runc.ts';
 import type { Bundle } from './runc.ts';
-import { operatorVersionOf, startCatalogServer } from './smoke.ts';
+import { startKubeSim } from '../kube-sim/src/api.ts';
+import { runContainer } from './runc.ts';
+import { freeLoopbackPort, operatorVersionOf, startCatalogServer } from './smoke.ts';
 
 /** Programs a distroless image must not have. */
 const FORBIDDEN_PROGRAMS = ['sh', 'bash', 'dash', 'busybox', 'apt', 'apt-get', 'dpkg', 'npm', 'npx', 'corepack'];
@@ -30,6 +34,15 @@ async function executablesIn(rootfs: string): Promise<string[]> {
     for (const name of await readdir(join(rootfs, dir))) found.push(`${dir}/${name}`);
   }
   return found.sort();
+}
+
+async function pollUntil(what: string, check: () => Promise<boolean>, diagnostics: () => string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`timed out waiting for ${what}: ${diagnostics()}`);
 }
 
 describe('images (npm run images, buildah + runc)', function () {
@@ -85,6 +98,28 @@ describe('images (npm run images, buildah + runc)', function () {
 
     it('prints its version', async () => {
       assert.equal(await operatorVersionOf(bundle), `mcpfleet-operator ${result.metadata.version}`);
+    });
+
+    it('runs the operator against a Kubernetes API (kube-sim): /readyz answers and it reconciles an McpServer', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'mcpfleet-operator-image-'));
+      const sim = await startKubeSim({ kubeconfigPath: join(dir, 'kubeconfig'), crdDirs: [join(REPO_ROOT, 'crds')], log: () => {} });
+      // The container runs as 65532: it must be able to read the (test-only) kubeconfig.
+      await chmod(dir, 0o755);
+      await chmod(join(dir, 'kubeconfig'), 0o644);
+      const port = await freeLoopbackPort();
+      const container = await runContainer(bundle, {
+        args: ['--kubeconfig=/config/kubeconfig', '--metrics-host=127.0.0.1', `--metrics-port=${port}`, '--no-leader-elect'],
+        readOnlyBinds: [{ source: dir, destination: '/config' }],
+      });
+      try {
+        await pollUntil(`operator /readyz on ${port}`, async () => (await fetch(`http://127.0.0.1:${port}/readyz`, { signal: AbortSignal.timeout(2_000) })).status === 200, () => container.output());
+        sim.applyManifests(await readFile(join(REPO_ROOT, 'examples', 'quickstart.yaml'), 'utf8'));
+        await pollUntil('the Deployment the operator creates', async () => sim.store.get('deployments.apps', 'default', 'utility') !== undefined, () => container.output());
+      } finally {
+        await container.stop();
+        await sim.stop();
+        await rm(dir, { recursive: true, force: true });
+      }
     });
 
     it('runs as 65532 on a read-only root filesystem with a writable /tmp', async () => {
@@ -170,5 +205,19 @@ describe('images (npm run images, buildah + runc)', function () {
       await rm(join(bundle.dir, 'rootfs', 'app', 'node_modules', '@modelcontextprotocol'), { recursive: true });
       await assert.rejects(startCatalogServer(bundle, 'utility', 60_000), /exited with 1/);
     });
+  });
+});
+
+describe('images: one definition', () => {
+  it('the image cache key covers every path the Dockerfiles COPY, and they only COPY', async () => {
+    for (const dockerfile of Object.values(IMAGE_DOCKERFILES)) {
+      const text = await readFile(join(REPO_ROOT, dockerfile), 'utf8');
+      const instructions = text.split('\n').filter((l) => /^[A-Z]+\s/.test(l)).map((l) => l.split(/\s/)[0]);
+      assert.deepEqual([...new Set(instructions)].filter((i) => !['ARG', 'FROM', 'LABEL', 'WORKDIR', 'ENV', 'COPY', 'USER', 'EXPOSE', 'ENTRYPOINT'].includes(i!)), [], `${dockerfile} may only COPY (no RUN)`);
+      for (const line of text.split('\n').filter((l) => l.startsWith('COPY '))) {
+        const source = line.split(/\s+/)[1]!;
+        assert.ok((COPIED_PATHS as readonly string[]).includes(source), `${dockerfile} copies ${source}, which COPIED_PATHS does not cover`);
+      }
+    }
   });
 });

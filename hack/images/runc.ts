@@ -24,6 +24,8 @@ export interface RunSpec {
   env?: Record<string, string>;
   /** Replaces the image's entrypoint (like a pod's command), e.g. for a probe script. */
   entrypoint?: string[];
+  /** Host files or directories bound read-only into the container (like a mounted Secret). */
+  readOnlyBinds?: { source: string; destination: string }[];
 }
 
 /** Unpacks `archive` into a fresh bundle directory (removed by bundle.remove()). */
@@ -70,6 +72,7 @@ export function runtimeSpec(image: OciImageConfig, run: RunSpec): Record<string,
       { destination: '/tmp', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'mode=1777', 'size=65536k'] },
       // The host's resolver files, read-only, as a kubelet provides them.
       { destination: '/etc/hosts', type: 'bind', source: '/etc/hosts', options: ['rbind', 'ro'] },
+      ...(run.readOnlyBinds ?? []).map((b) => ({ destination: b.destination, type: 'bind', source: b.source, options: ['rbind', 'ro'] })),
     ],
     linux: {
       // No network namespace: the host's, so loopback is shared with the test.
