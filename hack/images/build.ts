@@ -50,6 +50,8 @@ export interface BuildOptions {
   /** Where the archives go (default .cache/images). */
   outDir?: string;
   names?: readonly ImageName[];
+  /** Version, revision, source and time to build with (default: this checkout's). */
+  metadata?: BuildMetadata;
 }
 
 export interface BuildResult {
@@ -118,7 +120,7 @@ export async function buildImages(options: BuildOptions = {}): Promise<BuildResu
   const outDir = options.outDir ?? IMAGES_OUT_DIR;
   await mkdir(outDir, { recursive: true });
   const base = await ensureBaseImage();
-  const metadata = await buildMetadata();
+  const metadata = options.metadata ?? (await buildMetadata());
   const args = buildArgs(base, metadata);
   const context = await prepareContext();
   const contextDigest = await treeDigest(context);

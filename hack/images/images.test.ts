@@ -73,7 +73,8 @@ describe('images (npm run images, buildah + runc)', function () {
   it('is reproducible: a second build of the commit in fresh storage gives the same digest', async () => {
     const outDir = await mkdtemp(join(tmpdir(), 'mcpfleet-images-'));
     try {
-      const again = await buildImages({ force: true, outDir, names: ['operator'] });
+      // The same commit: the metadata of the first build (a commit landing meanwhile changes the revision label).
+      const again = await buildImages({ force: true, outDir, names: ['operator'], metadata: result.metadata });
       assert.equal(again.images[0]?.built, true);
       assert.equal(again.images[0]?.digest, image('operator').digest);
     } finally {
