@@ -151,7 +151,10 @@ async function kubeSimBackend(opts: HarnessOptions): Promise<Backend> {
       const text = await response.text();
       return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
     },
-    settle: () => sim.settle(),
+    settle: async (reconciles) => {
+      await sim.settle();
+      await quiescent(reconciles);
+    },
     stop: () => sim.stop(),
   };
 }
