@@ -285,7 +285,10 @@ async function serveResource(
     }
     const kind = negotiated.as === 'PartialObjectMetadata' ? 'PartialObjectMetadataList' : info.listKind;
     const apiVersion = negotiated.as === 'PartialObjectMetadata' ? 'meta.k8s.io/v1' : info.group === '' ? info.version : `${info.group}/${info.version}`;
-    return sendJson(res, 200, { kind, apiVersion, metadata, items: encoded });
+    // kube-apiserver's typed lists leave kind and apiVersion off built-in items; custom resources
+    // are unstructured and keep them.
+    const items = negotiated.as === 'object' && !info.custom ? (encoded as KubeObject[]).map(({ kind: _k, apiVersion: _v, ...item }) => item) : encoded;
+    return sendJson(res, 200, { kind, apiVersion, metadata, items });
   }
 
   const contentType = req.headers['content-type'] ?? 'application/json';
