@@ -36,8 +36,24 @@ complete() {
   for b in "${binaries[@]}"; do [ -x "$bin_dir/$b" ] || return 1; done
 }
 
+# kwok's stages (how fake Nodes and Pods move through their lifecycle) from the same kwok release:
+# Nodes go Ready and keep a heartbeat Lease; scheduled Pods go Running/Ready and are removed on delete.
+kwok_stages() {
+  local src
+  src="$(cd "$kwok_module" && go list -m -f '{{.Dir}}' sigs.k8s.io/kwok)/kustomize/stage"
+  [ -d "$src" ] || (cd "$kwok_module" && go mod download sigs.k8s.io/kwok)
+  for f in "$src"/node/fast/node-initialize.yaml "$src"/node/heartbeat-with-lease/*.yaml "$src"/pod/fast/*.yaml; do
+    echo '---'
+    cat "$f"
+  done
+}
+ensure_stages() {
+  [ -s "$bin_dir/kwok-stages.yaml" ] && return 0
+  kwok_stages > "$bin_dir/kwok-stages.yaml.tmp" && mv "$bin_dir/kwok-stages.yaml.tmp" "$bin_dir/kwok-stages.yaml"
+}
+
 if [ "${1:-}" = "--where" ]; then
-  complete || { log "not built yet: run bash hack/cluster/build.sh"; exit 1; }
+  { complete && [ -s "$bin_dir/kwok-stages.yaml" ]; } || { log "not built yet: run bash hack/cluster/build.sh"; exit 1; }
   echo "$bin_dir"
   exit 0
 fi
@@ -46,7 +62,7 @@ mkdir -p "$cache_root"
 # One build at a time per cache: a second caller waits for the first and then finds it cached.
 exec 9>"$cache_root/.build.lock"
 flock 9
-if complete; then echo "$bin_dir"; exit 0; fi
+if complete; then ensure_stages; echo "$bin_dir"; exit 0; fi
 
 staging="$bin_dir.partial"
 rm -rf "$staging"
@@ -77,5 +93,6 @@ log "building kwok $kwok_version"
 
 rm -rf "$bin_dir"
 mv "$staging" "$bin_dir"
+ensure_stages
 log "built in $(( $(date +%s) - started ))s"
 echo "$bin_dir"

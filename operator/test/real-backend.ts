@@ -21,6 +21,7 @@ export const OPERATOR_SERVICE_ACCOUNT = 'mcpfleet';
 export const OPERATOR_USER = `system:serviceaccount:${OPERATOR_NAMESPACE}:${OPERATOR_SERVICE_ACCOUNT}`;
 const TEAM_NAMESPACES = ['team-a', 'team-b'];
 const SETUP_TIMEOUT_MS = 120_000;
+const MCP_CRD = 'mcpservers.mcpfleet.dev';
 
 export interface RealBackend {
   cluster: LocalCluster;
@@ -36,8 +37,6 @@ interface Setup {
   kubectl: ReturnType<typeof kubectlRunner>;
   operatorKubeconfigPath: string;
   accounting: AuditAccounting;
-  /** CRDs applied for earlier tests beyond the McpServer CRD (name → true). */
-  extraCrds: Set<string>;
 }
 
 let setup: Promise<Setup> | undefined;
@@ -77,7 +76,7 @@ async function setUpOnce(cluster: LocalCluster, repoRoot: string): Promise<Setup
   );
   const operatorKubeconfigPath = path.join(workDir, 'operator.kubeconfig');
   await writeFile(operatorKubeconfigPath, cluster.kubeconfigFor(tokenRequest.status.token, OPERATOR_SERVICE_ACCOUNT, OPERATOR_NAMESPACE), { mode: 0o600 });
-  return { workDir, kubectl, operatorKubeconfigPath, accounting: new AuditAccounting(cluster.auditLogPath), extraCrds: new Set() };
+  return { workDir, kubectl, operatorKubeconfigPath, accounting: new AuditAccounting(cluster.auditLogPath) };
 }
 
 function crdNames(yamlText: string): string[] {
@@ -87,29 +86,26 @@ function crdNames(yamlText: string): string[] {
     .map((o) => o.metadata.name!);
 }
 
-/** Deletes every McpServer of a namespace, stripping finalizers first: the operator of the last test is gone. */
-async function deleteMcpServers(cluster: LocalCluster, namespace: string): Promise<void> {
-  const base = `/apis/mcpfleet.dev/v1alpha1/namespaces/${namespace}/mcpservers`;
-  const list = await checked<{ items: KubeObject[] }>('list McpServers', cluster.request('GET', base));
+/** Deletes every McpServer in the cluster, stripping finalizers first: the operator of the last test is gone. */
+async function deleteAllMcpServers(cluster: LocalCluster): Promise<void> {
+  const all = '/apis/mcpfleet.dev/v1alpha1/mcpservers';
+  const list = await checked<{ items: KubeObject[] }>('list McpServers', cluster.request('GET', all));
   for (const item of list.items) {
-    if (item.metadata.finalizers?.length) await cluster.request('PATCH', `${base}/${item.metadata.name}`, { metadata: { finalizers: null } }, 'application/merge-patch+json');
-    await cluster.request('DELETE', `${base}/${item.metadata.name}`);
+    const one = `/apis/mcpfleet.dev/v1alpha1/namespaces/${item.metadata.namespace}/mcpservers/${item.metadata.name}`;
+    if (item.metadata.finalizers?.length) await cluster.request('PATCH', one, { metadata: { finalizers: null } }, 'application/merge-patch+json');
+    await cluster.request('DELETE', one);
   }
-  await pollUntil(`McpServers of ${namespace} gone`, async () => (await checked<{ items: unknown[] }>('list', cluster.request('GET', base))).items.length === 0, SETUP_TIMEOUT_MS);
+  await pollUntil('every McpServer gone', async () => (await checked<{ items: unknown[] }>('list', cluster.request('GET', all))).items.length === 0, SETUP_TIMEOUT_MS);
 }
 
 /** A clean slate for one test: fresh team namespaces, no McpServers in default, no leftover Leases. */
 async function resetCluster(cluster: LocalCluster, s: Setup, repoRoot: string, manifests: string[]): Promise<void> {
+  await deleteAllMcpServers(cluster);
   for (const ns of TEAM_NAMESPACES) {
-    const existing = await cluster.request('GET', `/api/v1/namespaces/${ns}`);
-    if (existing.status === 200) {
-      await deleteMcpServers(cluster, ns);
-      await cluster.request('DELETE', `/api/v1/namespaces/${ns}`);
-      await pollUntil(`namespace ${ns} deleted`, async () => (await cluster.request('GET', `/api/v1/namespaces/${ns}`)).status === 404, SETUP_TIMEOUT_MS, 250);
-    }
+    if ((await cluster.request('GET', `/api/v1/namespaces/${ns}`)).status !== 200) continue;
+    await cluster.request('DELETE', `/api/v1/namespaces/${ns}`);
+    await pollUntil(`namespace ${ns} deleted`, async () => (await cluster.request('GET', `/api/v1/namespaces/${ns}`)).status === 404, SETUP_TIMEOUT_MS, 250);
   }
-  await deleteMcpServers(cluster, 'default');
-  await deleteMcpServers(cluster, OPERATOR_NAMESPACE);
   await cluster.request('DELETE', `/apis/coordination.k8s.io/v1/namespaces/${OPERATOR_NAMESPACE}/leases`);
   for (const ns of TEAM_NAMESPACES) await checked(`create namespace ${ns}`, cluster.request('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }));
   // Pods need the namespace's "default" ServiceAccount (ServiceAccount admission) before they can be created.
@@ -122,11 +118,11 @@ async function resetCluster(cluster: LocalCluster, s: Setup, repoRoot: string, m
     for (const name of names) wanted.add(name);
     await must(`apply ${file}`, s.kubectl(['apply', '--server-side', '--force-conflicts', '-f', full]));
     for (const name of names) await must(`${name} established`, s.kubectl(['wait', '--for=condition=Established', '--timeout=120s', `crd/${name}`]));
-    for (const name of names) s.extraCrds.add(name);
   }
-  for (const name of [...s.extraCrds].filter((n) => !wanted.has(n))) {
+  // Only the CRDs this test asked for besides McpServer's (another suite may have registered more).
+  const crds = await checked<{ items: KubeObject[] }>('list CRDs', cluster.request('GET', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions'));
+  for (const name of crds.items.map((c) => c.metadata.name!).filter((n) => n !== MCP_CRD && !wanted.has(n))) {
     await must(`delete crd ${name}`, s.kubectl(['delete', 'crd', name, '--ignore-not-found', '--wait=true', '--timeout=120s']));
-    s.extraCrds.delete(name);
   }
 }
 

@@ -166,7 +166,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<LocalClus
     log('starting kube-controller-manager, kube-scheduler and kwok');
     const kcm = start('kube-controller-manager', controllerManagerArgs(layout));
     const scheduler = start('kube-scheduler', schedulerArgs(layout));
-    const kwok = start('kwok', kwokArgs(layout));
+    const kwok = start('kwok', kwokArgs(layout, path.join(binDir, 'kwok-stages.yaml')));
     await waitReady(kcm, () => probeHttp(`https://127.0.0.1:${layout.controllerManagerPort}/healthz`, true));
     await waitReady(scheduler, () => probeHttp(`https://127.0.0.1:${layout.schedulerPort}/healthz`, true));
     // The service-account controller works once the default namespace has its "default" ServiceAccount.

@@ -88,9 +88,10 @@ export function schedulerArgs(l: Layout): string[] {
 
 export const KWOK_NODE_ANNOTATION = 'kwok.x-k8s.io/node';
 
-export function kwokArgs(l: Layout): string[] {
+export function kwokArgs(l: Layout, stagesFile: string): string[] {
   return [
     `--kubeconfig=${file(l, 'kwok.kubeconfig')}`,
+    `--config=${stagesFile}`,
     '--manage-all-nodes=false',
     `--manage-nodes-with-annotation-selector=${KWOK_NODE_ANNOTATION}=fake`,
     `--server-address=127.0.0.1:${l.kwokPort}`,
