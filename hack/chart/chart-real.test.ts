@@ -4,9 +4,11 @@
 // "restricted"; every example in examples/ applies with the optional CRDs registered. kwok runs
 // the operator pods as fakes: the operator's behaviour on this server is what operator/test covers.
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse, parseAllDocuments } from 'yaml';
+import { waitForCrdEstablished } from '../cluster/src/crd.ts';
 import { sharedCluster } from '../cluster/src/shared.ts';
 import type { LocalCluster } from '../cluster/src/cluster.ts';
 import { testBackends } from '../../operator/test/backends.ts';
@@ -63,10 +65,16 @@ if (testBackends().includes('real')) {
 
     it('applies every example in examples/ with the KEDA, Prometheus Operator and ACK CRDs registered', async () => {
       ok(await kubectl(['apply', '--server-side', '--force-conflicts', '-f', OPTIONAL_CRDS]), 'apply optional CRDs');
-      ok(await kubectl(['wait', '--for=condition=Established', '--timeout=120s', '-f', OPTIONAL_CRDS]), 'optional CRDs established');
+      for (const file of await readdir(OPTIONAL_CRDS)) await waitForCrdEstablished(cluster, (parse(await readFile(join(OPTIONAL_CRDS, file), 'utf8')) as { metadata: { name: string } }).metadata.name);
       const files = (await readdir(join(REPO_ROOT, 'examples'))).filter((f) => f.endsWith('.yaml')).sort();
       assert.ok(files.length >= 5);
       for (const file of files) {
+        // The namespaces an example's objects live in (one example creates its own).
+        const namespaces = new Set(parseAllDocuments(await readFile(join(REPO_ROOT, 'examples', file), 'utf8')).map((d) => (d.toJS() as { metadata?: { namespace?: string } } | null)?.metadata?.namespace).filter((n): n is string => n !== undefined));
+        for (const ns of namespaces) {
+          const created = await cluster.request('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+          assert.ok([201, 409].includes(created.status), JSON.stringify(created.body));
+        }
         const out = ok(await kubectl(['apply', '--server-side', '-f', join(REPO_ROOT, 'examples', file)]), `apply examples/${file}`);
         assert.match(out, /mcpserver\.mcpfleet\.dev\/\S+ serverside-applied/, file);
       }

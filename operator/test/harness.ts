@@ -160,12 +160,12 @@ async function kubeSimBackend(opts: HarnessOptions): Promise<Backend> {
 }
 
 /** Resolves when `count` has not moved for `quietMs` (the real server has no "settled" signal). */
-async function quiescent(count: () => Promise<number>, quietMs = 1_000, timeoutMs = 30_000): Promise<void> {
+export async function quiescent(count: () => Promise<number> | number, quietMs = 1_000, timeoutMs = 30_000): Promise<void> {
   let last = await count();
   let since = Date.now();
   const deadline = Date.now() + timeoutMs;
   while (Date.now() - since < quietMs) {
-    if (Date.now() > deadline) throw new Error(`the operator did not go quiet within ${timeoutMs} ms`);
+    if (Date.now() > deadline) throw new Error(`still changing after ${timeoutMs} ms (the operator did not go quiet)`);
     await new Promise((r) => setTimeout(r, 100));
     const now = await count();
     if (now !== last) [last, since] = [now, Date.now()];

@@ -9,7 +9,7 @@ import { FIELD_MANAGER } from '../src/api/constants.ts';
 import { HANDOFF_FIELD_MANAGER } from '../src/mcpserver/reconciler.ts';
 import { allows, operatorRbacRules } from '../src/rbac.ts';
 import { describeOnBackends } from './backends.ts';
-import { MCP, REPO_ROOT, startHarness, utilityServer, waitFor, type Harness } from './harness.ts';
+import { MCP, REPO_ROOT, quiescent, startHarness, utilityServer, waitFor, type Harness } from './harness.ts';
 
 const CRDS = {
   keda: 'hack/kube-sim/fixtures/crds/keda-scaledobjects.yaml',
@@ -246,7 +246,7 @@ describeOnBackends('platform integrations', (backend) => {
     }
     for (const needed of ['patch horizontalpodautoscalers.autoscaling', 'patch scaledobjects.keda.sh', 'watch servicemonitors.monitoring.coreos.com', 'patch networkpolicies.networking.k8s.io']) assert.ok(seen.has(needed), `exercised: ${needed}`);
 
-    await new Promise((r) => setTimeout(r, 500));
+    await quiescent(() => h.operatorWrites());
     h.accounting.reset();
     const before = await h.reconcileCount();
     await waitFor('several resync reconciles', async () => (await h.reconcileCount()) - before >= 6, 60_000);

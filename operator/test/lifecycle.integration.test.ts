@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import type { V1Deployment } from '@kubernetes/client-node';
 import { describeOnBackends } from './backends.ts';
-import { MCP, startHarness, utilityServer, waitFor, type Harness } from './harness.ts';
+import { MCP, quiescent, startHarness, utilityServer, waitFor, type Harness } from './harness.ts';
 
 const DEPLOY = (ns: string, name: string) => `/apis/apps/v1/namespaces/${ns}/deployments/${name}`;
 const SVC = (ns: string, name: string) => `/api/v1/namespaces/${ns}/services/${name}`;
@@ -142,7 +142,8 @@ describeOnBackends('operator lifecycle', (backend) => {
     await h.apply(utilityServer('b', 'team-b', { replicas: 2, expose: { service: { type: 'ClusterIP', port: 8080 } } }));
     await ready(h, 'team-a', 'a');
     await ready(h, 'team-b', 'b');
-    await new Promise((r) => setTimeout(r, 500));
+    await quiescent(() => h.operatorWrites());
+    assert.ok(h.operatorWrites() > 0, 'the accounting sees the operator\'s writes while it converges');
     h.accounting.reset();
     const before = await h.reconcileCount();
     await new Promise((r) => setTimeout(r, 3_000));

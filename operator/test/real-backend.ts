@@ -8,6 +8,7 @@ import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { AuditAccounting } from '../../hack/cluster/src/audit.ts';
 import type { LocalCluster } from '../../hack/cluster/src/cluster.ts';
+import { waitForCrdEstablished } from '../../hack/cluster/src/crd.ts';
 import { pollUntil } from '../../hack/cluster/src/http.ts';
 import { sharedCluster } from '../../hack/cluster/src/shared.ts';
 import { CHART_DIR, helmRunner, kubectlRunner, parseManifests } from '../../hack/chart/tools.ts';
@@ -59,7 +60,7 @@ async function setUpOnce(cluster: LocalCluster, repoRoot: string): Promise<Setup
   const kubectl = kubectlRunner(cluster.kubeconfigPath, path.join(workDir, 'kube-cache'));
   await checked('create namespace', cluster.request('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: OPERATOR_NAMESPACE } }), [201, 409]);
   await must('apply the McpServer CRD', kubectl(['apply', '--server-side', '--force-conflicts', '-f', path.join(repoRoot, 'crds/mcpservers.mcpfleet.dev.yaml')]));
-  await must('McpServer CRD established', kubectl(['wait', '--for=condition=Established', '--timeout=120s', 'crd/mcpservers.mcpfleet.dev']));
+  await waitForCrdEstablished(cluster, MCP_CRD);
 
   // The identity the chart gives the operator, rendered by the real helm from the chart.
   const helm = helmRunner(path.join(workDir, 'helm'));
@@ -117,7 +118,7 @@ async function resetCluster(cluster: LocalCluster, s: Setup, repoRoot: string, m
     const names = crdNames(await readFile(full, 'utf8'));
     for (const name of names) wanted.add(name);
     await must(`apply ${file}`, s.kubectl(['apply', '--server-side', '--force-conflicts', '-f', full]));
-    for (const name of names) await must(`${name} established`, s.kubectl(['wait', '--for=condition=Established', '--timeout=120s', `crd/${name}`]));
+    for (const name of names) await waitForCrdEstablished(cluster, name);
   }
   // Only the CRDs this test asked for besides McpServer's (another suite may have registered more).
   const crds = await checked<{ items: KubeObject[] }>('list CRDs', cluster.request('GET', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions'));
@@ -175,6 +176,8 @@ export async function startRealBackend(repoRoot: string, manifests: string[], ru
   });
   const s = await setup;
   await resetCluster(cluster, s, repoRoot, manifests);
+  // The audit log spans the run: count only what happens from this test on.
+  s.accounting.reset();
   const pods = runner ? podServingResolver(cluster, runner) : undefined;
   return {
     cluster,

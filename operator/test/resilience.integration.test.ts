@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { sharedCluster } from '../../hack/cluster/src/shared.ts';
 import { describeOnBackends } from './backends.ts';
-import { startHarness, utilityServer, waitFor, type Harness } from './harness.ts';
+import { quiescent, startHarness, utilityServer, waitFor, type Harness } from './harness.ts';
 
 async function allReady(h: Harness, names: [string, string][], timeoutMs = 60_000) {
   await waitFor(`${names.length} McpServers Ready`, async () => {
@@ -107,7 +107,7 @@ describeOnBackends('operator leadership and restarts', (backend) => {
       await h.apply(utilityServer('after-etcd', 'team-a', { replicas: 2 }));
       await allReady(h, [['team-a', 'before'], ['team-b', 'after-apiserver'], ['team-a', 'after-etcd']], 120_000);
 
-      await h.settle();
+      await quiescent(() => h.operatorWrites());
       h.accounting.reset();
       const before = await h.reconcileCount();
       await waitFor('several resync reconciles', async () => (await h.reconcileCount()) - before >= 6, 60_000);
