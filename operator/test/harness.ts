@@ -187,7 +187,7 @@ async function realBackend(opts: HarnessOptions): Promise<Backend> {
     resolver,
     request: (method, urlPath, body, contentType) => real.cluster.request(method, urlPath, body, contentType),
     settle: (reconciles) => quiescent(reconciles),
-    stop: () => real.stopPods(),
+    stop: () => real.stop(),
   };
 }
 

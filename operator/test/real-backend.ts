@@ -30,7 +30,8 @@ export interface RealBackend {
   operatorKubeconfigPath: string;
   accounting: AuditAccounting;
   resolver: EndpointResolver;
-  stopPods(): Promise<void>;
+  /** Stops the in-process pods; throws when the operator was refused a request or ran as another user. */
+  stop(): Promise<void>;
 }
 
 interface Setup {
@@ -77,7 +78,7 @@ async function setUpOnce(cluster: LocalCluster, repoRoot: string): Promise<Setup
   );
   const operatorKubeconfigPath = path.join(workDir, 'operator.kubeconfig');
   await writeFile(operatorKubeconfigPath, cluster.kubeconfigFor(tokenRequest.status.token, OPERATOR_SERVICE_ACCOUNT, OPERATOR_NAMESPACE), { mode: 0o600 });
-  return { workDir, kubectl, operatorKubeconfigPath, accounting: new AuditAccounting(cluster.auditLogPath) };
+  return { workDir, kubectl, operatorKubeconfigPath, accounting: new AuditAccounting(cluster.auditLogPath, { userAgent: 'mcpfleet-operator', username: OPERATOR_USER }) };
 }
 
 function crdNames(yamlText: string): string[] {
@@ -178,12 +179,18 @@ export async function startRealBackend(repoRoot: string, manifests: string[], ru
   await resetCluster(cluster, s, repoRoot, manifests);
   // The audit log spans the run: count only what happens from this test on.
   s.accounting.reset();
+  const violationsBefore = s.accounting.violations().length;
   const pods = runner ? podServingResolver(cluster, runner) : undefined;
   return {
     cluster,
     operatorKubeconfigPath: s.operatorKubeconfigPath,
     accounting: s.accounting,
     resolver: pods?.resolver ?? { endpoints: () => [] },
-    stopPods: async () => pods?.stopAll(),
+    async stop() {
+      await pods?.stopAll();
+      // Least privilege, enforced: a request the chart's RBAC does not allow fails the test that made it.
+      const violations = s.accounting.violations().slice(violationsBefore);
+      if (violations.length > 0) throw new Error(`the operator's ServiceAccount was refused or bypassed:\n${violations.slice(0, 20).join('\n')}`);
+    },
   };
 }

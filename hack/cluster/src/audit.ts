@@ -3,7 +3,7 @@
 // so a test counts "operator writes" the same way on both backends. Only ResponseComplete events
 // are counted, except watches, which count when they start (as kube-sim counts them).
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { Accounting, type AccountingFilter, type AccountingSnapshot, type RequestRecord } from '../../kube-sim/src/accounting.ts';
+import { Accounting, userAgentProduct, type AccountingFilter, type AccountingSnapshot, type RequestRecord } from '../../kube-sim/src/accounting.ts';
 
 interface AuditEvent {
   stage: string;
@@ -34,14 +34,30 @@ export function recordOfAuditEvent(event: AuditEvent): (RequestRecord & { userna
   };
 }
 
+/** A client held to least privilege: every request with this User-Agent product must be by this user and allowed. */
+export interface ExpectedIdentity {
+  userAgent: string;
+  username: string;
+}
+
 export class AuditAccounting {
   private readonly inner = new Accounting();
   private offset = 0;
   private partial = Buffer.alloc(0);
   private readonly path: string;
+  private readonly expected: ExpectedIdentity | undefined;
+  /** Requests of the expected client that were refused (401/403) or made as another user; never reset. */
+  private readonly violationLog: string[] = [];
 
-  constructor(auditLogPath: string) {
+  constructor(auditLogPath: string, expected?: ExpectedIdentity) {
     this.path = auditLogPath;
+    this.expected = expected;
+  }
+
+  /** Every violation of the expected identity so far (RBAC refusals, wrong user), oldest first. */
+  violations(): readonly string[] {
+    this.catchUp();
+    return this.violationLog;
   }
 
   /** Reads what the API server appended since the last call. */
@@ -67,13 +83,21 @@ export class AuditAccounting {
         if (!line) continue;
         const record = recordOfAuditEvent(JSON.parse(line) as AuditEvent);
         if (record) {
-          const { username: _username, ...rec } = record;
+          const { username, ...rec } = record;
+          this.checkIdentity(username, rec);
           this.inner.record(rec);
         }
       }
     } finally {
       closeSync(fd);
     }
+  }
+
+  private checkIdentity(username: string, rec: RequestRecord): void {
+    const expected = this.expected;
+    if (!expected || userAgentProduct(rec.userAgent) !== expected.userAgent) return;
+    if (username !== expected.username) this.violationLog.push(`${rec.verb} ${rec.resource} as ${username}, not ${expected.username}`);
+    else if (rec.code === 401 || rec.code === 403) this.violationLog.push(`${rec.verb} ${rec.resource} in "${rec.namespace}" refused with ${rec.code}`);
   }
 
   record(rec: RequestRecord): void {
