@@ -15,3 +15,9 @@ export function mergeSecretStringData(obj: KubeObject): KubeObject {
   for (const [key, value] of Object.entries(stringData)) data[key] = Buffer.from(String(value), 'utf8').toString('base64');
   return { ...rest, data } as KubeObject;
 }
+
+/** Secret defaulting: type Opaque when none is given (SetDefaults_Secret). */
+export function defaultSecretType(obj: KubeObject): KubeObject {
+  const o = obj as KubeObject & { type?: unknown };
+  return o.type === undefined || o.type === '' ? ({ ...o, type: 'Opaque' } as KubeObject) : obj;
+}

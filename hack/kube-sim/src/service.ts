@@ -2,7 +2,8 @@
 // update, patch (merge, JSON, strategic, server-side apply), delete with finalizers and propagation
 // policies, status and scale subresources, metadata.generation, managedFields, dry run.
 // It is transport-free: the HTTP layer (server.ts) and the simulated controllers call it alike.
-import { mergeSecretStringData } from './conversion.ts';
+import { defaultSecretType, mergeSecretStringData } from './conversion.ts';
+import { defaultDeployment, defaultService } from './defaults.ts';
 import { randomUUID } from 'node:crypto';
 import { applyDefaults, formatInvalid, pruneWithUnknownFields, validate } from './algebra/schema.ts';
 import type { FieldError } from './algebra/fieldErrors.ts';
@@ -550,9 +551,12 @@ export class ResourceService {
       const { metadata: _meta, ...withoutMeta } = result;
       this.throwIfInvalid(info, result, validate(info.schema, { ...withoutMeta, metadata: {} }));
     } else if (info.group === '' && info.kind === 'Secret') {
-      result = mergeSecretStringData(result);
+      result = defaultSecretType(mergeSecretStringData(result));
     } else if (info.group === 'apps' && info.kind === 'Deployment') {
+      result = defaultDeployment(result);
       this.throwIfInvalid(info, result, validateDeployment(result));
+    } else if (info.group === '' && info.kind === 'Service') {
+      result = defaultService(result);
     } else if (info.group === 'apiextensions.k8s.io' && info.kind === 'CustomResourceDefinition') {
       this.throwIfInvalid(info, result, crdAdmission.validate(result));
     }
@@ -586,7 +590,7 @@ export class ResourceService {
       if (getPath(o, 'status.phase') === undefined) setPath(o, 'status.phase', 'Pending');
     } else if (typeKey === 'apps/v1/Deployment') {
       if (getPath(o, 'spec.replicas') === undefined) setPath(o, 'spec.replicas', 1);
-      delete o.status;
+      o.status = {};
     } else if (typeKey === 'apiextensions.k8s.io/v1/CustomResourceDefinition') {
       return crdAdmission.onWrite(this.registry, obj, this.now());
     }
