@@ -106,7 +106,11 @@ describe('cloud identity against kube-sim and a local EKS API', function () {
     });
     assert.ok(server);
     await waitFor('IRSA annotation', async () => (await h.get<V1ServiceAccount>(SA('team-a', 'kv')))?.metadata?.annotations?.['eks.amazonaws.com/role-arn'] === ROLE);
-    const irsa = await identityReady(h, 'team-a', 'kv', 'True');
+    // The condition was already True for Pod Identity: wait for the status that describes IRSA.
+    const irsa = await waitFor('IdentityReady describes IRSA', async () => {
+      const s = await identityReady(h, 'team-a', 'kv', 'True');
+      return /IRSA/.test(s.status!.conditions!.find((c) => c.type === IDENTITY.condition)!.message) ? s : undefined;
+    });
     assert.match(irsa.status!.conditions!.find((c) => c.type === IDENTITY.condition)!.message, /IRSA/);
     const deployment = await h.get<V1Deployment>(DEPLOY('team-a', 'kv'));
     assert.equal(deployment?.spec?.template.metadata?.annotations?.[IDENTITY.podAnnotation], `aws-irsa=${ROLE}`);
