@@ -112,9 +112,18 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<LocalClus
   let caPem = '';
   const target = (): ApiTarget => ({ server, caPem, token: tokens.admin });
   const adminTarget: ApiTarget = { server, get caPem() { return caPem; }, token: tokens.admin };
+  // Like client-go, honour 429 + Retry-After (kube-apiserver answers it while a new CRD's storage
+  // or the watch cache initialises, and under priority-and-fairness pressure), for up to a minute.
   const request = async <T>(method: string, urlPath: string, body?: unknown, contentType?: string) => {
-    const r = await apiRequest(adminTarget, method, urlPath, body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body), contentType);
-    return { status: r.status, body: (r.text ? JSON.parse(r.text) : undefined) as T };
+    const text = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const r = await apiRequest(adminTarget, method, urlPath, text, contentType);
+      const parsed = (r.text ? JSON.parse(r.text) : undefined) as T;
+      if (r.status !== 429 || Date.now() > deadline) return { status: r.status, body: parsed };
+      const retryAfter = (parsed as { details?: { retryAfterSeconds?: number } } | undefined)?.details?.retryAfterSeconds ?? 1;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(Math.max(retryAfter, 0.2), 5) * 1000));
+    }
   };
   const kubeconfigFor = (token: string, user: string, namespace?: string) => clusterKubeconfig({ server, caPem, token, user, ...(namespace ? { namespace } : {}) });
 
