@@ -93,7 +93,8 @@ describeOnBackends('operator leadership and restarts', (backend) => {
   });
 
   if (backend === 'real') {
-    it('converges after kube-apiserver and then etcd restart mid-run, and makes zero writes at steady state afterwards', async () => {
+    it('converges after kube-apiserver and then etcd restart mid-run, and makes zero writes at steady state afterwards', async function () {
+      this.timeout(420_000);
       // A watch that a restart left open but silent is re-opened by the stall watchdog; its 2 m
       // default is longer than this test waits, so it is shortened here.
       h = await startHarness({ backend, operatorFlags: ['--resync-period', '2s', '--watch-stall-timeout', '15s'] });
