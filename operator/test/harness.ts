@@ -79,11 +79,6 @@ export interface Harness {
   kubeconfigPath: string;
   /** Resolves once the cluster's controllers (and the operator) have caught up with recent writes. */
   settle(): Promise<void>;
-  /**
-   * Real backend: forget the operator's refused requests so far. Only for a window the test itself
-   * caused (a control-plane restart, when kube-apiserver answers 403 until its RBAC caches re-sync).
-   */
-  excuseRefusalsSoFar(): void;
   operator: Operator;
   /** Starts another operator replica against the same cluster. */
   newOperator(flags?: string[]): Operator;
@@ -127,7 +122,6 @@ interface Backend {
   resolver: EndpointResolver;
   request<T>(method: string, urlPath: string, body?: unknown, contentType?: string): Promise<{ status: number; body: T }>;
   settle(reconciles: () => Promise<number>): Promise<void>;
-  excuseRefusalsSoFar(): void;
   stop(): Promise<void>;
 }
 
@@ -161,7 +155,6 @@ async function kubeSimBackend(opts: HarnessOptions): Promise<Backend> {
       await sim.settle();
       await quiescent(reconciles);
     },
-    excuseRefusalsSoFar: () => undefined,
     stop: () => sim.stop(),
   };
 }
@@ -194,7 +187,6 @@ async function realBackend(opts: HarnessOptions): Promise<Backend> {
     resolver,
     request: (method, urlPath, body, contentType) => real.cluster.request(method, urlPath, body, contentType),
     settle: (reconciles) => quiescent(reconciles),
-    excuseRefusalsSoFar: () => real.excuseRefusalsSoFar(),
     stop: () => real.stop(),
   };
 }
@@ -237,7 +229,6 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     accounting: backend.accounting,
     kubeconfigPath: backend.adminKubeconfigPath,
     settle: () => backend.settle(reconcileCount),
-    excuseRefusalsSoFar: () => backend.excuseRefusalsSoFar(),
     operator,
     newOperator,
     request,

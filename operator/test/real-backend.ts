@@ -30,8 +30,6 @@ export interface RealBackend {
   operatorKubeconfigPath: string;
   accounting: AuditAccounting;
   resolver: EndpointResolver;
-  /** Forgets refusals up to now (a restart window, when kube-apiserver's RBAC caches re-sync). */
-  excuseRefusalsSoFar(): void;
   /** Stops the in-process pods; throws when the operator was refused a request or ran as another user. */
   stop(): Promise<void>;
 }
@@ -181,16 +179,13 @@ export async function startRealBackend(repoRoot: string, manifests: string[], ru
   await resetCluster(cluster, s, repoRoot, manifests);
   // The audit log spans the run: count only what happens from this test on.
   s.accounting.reset();
-  let violationsBefore = s.accounting.violations().length;
+  const violationsBefore = s.accounting.violations().length;
   const pods = runner ? podServingResolver(cluster, runner) : undefined;
   return {
     cluster,
     operatorKubeconfigPath: s.operatorKubeconfigPath,
     accounting: s.accounting,
     resolver: pods?.resolver ?? { endpoints: () => [] },
-    excuseRefusalsSoFar() {
-      violationsBefore = s.accounting.violations().length;
-    },
     async stop() {
       await pods?.stopAll();
       // Least privilege, enforced: a request the chart's RBAC does not allow fails the test that made it.
