@@ -40,8 +40,11 @@ describeOnBackends('operator lifecycle', (backend) => {
     assert.ok(status.tools?.some((t) => t.name === 'kv_get'));
     assert.equal(status.url, 'http://kv.team-a.svc.cluster.local/mcp');
     assert.equal(status.selector, 'app.kubernetes.io/instance=kv,app.kubernetes.io/component=mcp-server');
-    const events = await h.get<{ items: { reason: string; involvedObject: { name: string } }[] }>('/api/v1/namespaces/team-a/events');
-    assert.ok(events!.items.some((e) => e.involvedObject.name === 'kv' && e.reason === 'ServerReady'), 'an Event records the transition to Ready');
+    // Events are written after the status: wait for it rather than race it.
+    await waitFor('an Event records the transition to Ready', async () => {
+      const events = await h.get<{ items: { reason: string; involvedObject: { name: string } }[] }>('/api/v1/namespaces/team-a/events');
+      return events?.items.some((e) => e.involvedObject.name === 'kv' && e.reason === 'ServerReady') || undefined;
+    });
   });
 
   it('rolls the pods on a spec change but not on a label change, and scales through the scale subresource', async () => {
