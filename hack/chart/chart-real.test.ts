@@ -47,6 +47,15 @@ if (testBackends().includes('real')) {
     });
 
     it('installs with --wait: the CRD is Established, the operator pods pass Pod Security "restricted" and go Ready', async () => {
+      // When the operator suites ran first, the shared cluster already has the CRD (they apply it
+      // with kubectl, as a GitOps tool would from crds/). The chart renders the CRD itself
+      // (crds.install), so this release adopts it the way Helm documents (its ownership label and
+      // annotations); either way the release's own CRD manifest is what kube-apiserver validates.
+      const crdName = 'mcpservers.mcpfleet.dev';
+      if ((await cluster.request('GET', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crdName}`)).status === 200) {
+        ok(await kubectl(['label', 'crd', crdName, 'app.kubernetes.io/managed-by=Helm', '--overwrite']), 'label crd for adoption');
+        ok(await kubectl(['annotate', 'crd', crdName, `meta.helm.sh/release-name=${RELEASE}`, `meta.helm.sh/release-namespace=${RELEASE_NS}`, '--overwrite']), 'annotate crd for adoption');
+      }
       const install = ok(await helm(['install', RELEASE, CHART_DIR, '--namespace', RELEASE_NS, '--wait', '--timeout', '180s'], 240_000), 'helm install');
       assert.match(install, /STATUS: deployed/);
       const crd = JSON.parse(ok(await kubectl(['get', 'crd', 'mcpservers.mcpfleet.dev', '-o', 'json']), 'get crd')) as { status: { conditions: { type: string; status: string; message: string }[] } };
