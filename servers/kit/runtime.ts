@@ -1,7 +1,6 @@
 // Assembles a running catalog server from its definition and the kit config: HTTP (Streamable
 // HTTP, stateless, both protocol eras) or stdio, with cache, metrics, auth, rate limiting and an
 // orderly shutdown. No process-level side effects: signals and exit codes belong to main.ts.
-import type { AddressInfo } from 'node:net';
 import type { Writable } from 'node:stream';
 import { SUPPORTED_PROTOCOL_VERSIONS, createMcpHandler } from '@modelcontextprotocol/server';
 import type { McpHttpHandler } from '@modelcontextprotocol/server';
@@ -26,6 +25,8 @@ import type { RedisConnection } from './redis.ts';
 import { closeRedis, connectRedis } from './redis.ts';
 import type { CatalogServer } from './tool.ts';
 import { createToolRunner } from './toolRunner.ts';
+import { listenKit } from './serve.ts';
+import { applyToolPolicy } from './toolPolicy.ts';
 
 export interface KitOptions {
   /** Use this logger instead of building one from LOG_LEVEL (tests capture logs this way). */
@@ -42,6 +43,8 @@ export interface KitOptions {
 }
 
 interface KitServices {
+  /** The catalog as clients see it: only the tools TOOL_POLICY exposes, renamed and re-described. */
+  catalog: CatalogServer;
   logger: Logger;
   metrics: KitMetrics;
   runners: Map<string, ToolCallback>;
@@ -76,8 +79,10 @@ async function buildServices(catalog: CatalogServer, config: KitConfig, options:
     cache = new MemoryResultCache();
   }
 
+  // Hidden tools get no runner and no registration, so no path (SDK entry, fast path, stdio) can call them.
+  const exposed: CatalogServer = { ...catalog, tools: applyToolPolicy(config.toolPolicy, catalog.tools) };
   const runners = new Map<string, ToolCallback>();
-  for (const tool of catalog.tools) {
+  for (const tool of exposed.tools) {
     runners.set(
       tool.name,
       createToolRunner(tool, {
@@ -93,6 +98,7 @@ async function buildServices(catalog: CatalogServer, config: KitConfig, options:
   }
 
   return {
+    catalog: exposed,
     logger,
     metrics,
     runners,
@@ -110,7 +116,7 @@ async function buildServices(catalog: CatalogServer, config: KitConfig, options:
   };
 }
 
-function buildAuthenticator(config: KitConfig): Authenticator | undefined {
+export function buildAuthenticator(config: KitConfig): Authenticator | undefined {
   if (config.oauth) return new OAuthAuthenticator(config.oauth, { httpTimeoutMs: config.httpTimeoutMs, apiKeys: config.apiKeys });
   if (config.apiKeys.length > 0) return new ApiKeyAuthenticator(config.apiKeys);
   return undefined;
@@ -137,7 +143,8 @@ export interface RunningHttpKit {
 export async function startHttpKit(catalog: CatalogServer, config: KitConfig, options: KitOptions = {}): Promise<RunningHttpKit> {
   const services = await buildServices(catalog, config, options, process.stdout);
   const { logger, metrics } = services;
-  const build = catalog.mcpServer ? () => catalog.mcpServer!() : () => buildMcpServer(catalog, services.runners);
+  const exposed = services.catalog;
+  const build = catalog.mcpServer ? () => catalog.mcpServer!() : () => buildMcpServer(exposed, services.runners);
   const pool = new McpServerPool(build);
   const handler: McpHttpHandler = createMcpHandler(pool.factory, {
     legacy: 'stateless',
@@ -151,7 +158,7 @@ export async function startHttpKit(catalog: CatalogServer, config: KitConfig, op
     options.fastPath === false || catalog.mcpServer
       ? undefined
       : await createFastPath(
-          buildMcpServer(catalog, services.runners, { supportedProtocolVersions: [...SUPPORTED_PROTOCOL_VERSIONS, FAST_PATH_REVISION] }),
+          buildMcpServer(exposed, services.runners, { supportedProtocolVersions: [...SUPPORTED_PROTOCOL_VERSIONS, FAST_PATH_REVISION] }),
           (error) => logger.debug('mcp handler reported', { error: error.message }),
         );
   if (options.fastPath !== false && !catalog.mcpServer && fastPath === undefined) logger.warn('fast path unavailable with this SDK version; serving every request through the SDK entry');
@@ -166,39 +173,15 @@ export async function startHttpKit(catalog: CatalogServer, config: KitConfig, op
     checkReady: () => services.checkReady(),
   });
 
-  await new Promise<void>((resolve, reject) => {
-    http.server.once('error', reject);
-    http.server.listen(config.port, config.host, () => {
-      http.server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = http.server.address() as AddressInfo;
-  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
-  const baseUrl = `http://${host}:${port}`;
-  logger.info('listening', { address: `${config.host}:${port}`, mcpPath: config.mcpPath, tools: catalog.tools.map((tool) => tool.name) });
-
-  let stopping: Promise<{ drained: boolean }> | undefined;
-  const shutdown = () =>
-    (stopping ??= (async () => {
-      logger.info('draining', { inFlight: http.inFlight, drainTimeoutMs: config.drainTimeoutMs });
-      const { completed } = await http.drain(config.drainTimeoutMs);
-      if (!completed) {
-        logger.warn('drain timeout reached; aborting in-flight tool calls', { inFlight: http.inFlight });
-        services.shutdownController.abort();
-        await http.drain(1000);
-      }
+  const { baseUrl, port, shutdown } = await listenKit(http, config, logger, {
+    abortInFlight: () => services.shutdownController.abort(),
+    async closeHandlers() {
       fastPath?.close();
       await handler.close();
-      await new Promise<void>((resolve) => {
-        http.server.close(() => resolve());
-        http.server.closeIdleConnections();
-        setTimeout(() => http.server.closeAllConnections(), 1000).unref();
-      });
-      await services.close();
-      logger.info('stopped', { drained: completed });
-      return { drained: completed };
-    })());
+    },
+    closeServices: () => services.close(),
+  });
+  logger.info('listening', { address: `${config.host}:${port}`, mcpPath: config.mcpPath, tools: exposed.tools.map((tool) => tool.name) });
 
   return { url: `${baseUrl}${config.mcpPath}`, baseUrl, port, logger, metrics, http, pool, fastPath, shutdown };
 }
@@ -219,14 +202,14 @@ export async function startStdioKit(catalog: CatalogServer, config: KitConfig, o
     resolveClosed = resolve;
   });
   const transport = new StdioServerTransport();
-  const handle = serveStdio(() => catalog.mcpServer?.() ?? buildMcpServer(catalog, services.runners), {
+  const handle = serveStdio(() => catalog.mcpServer?.() ?? buildMcpServer(services.catalog, services.runners), {
     transport,
     onerror: (error) => services.logger.warn('stdio protocol error', { error: error.message }),
   });
   // The client ends the session by closing our stdin (MCP stdio binding).
   process.stdin.once('end', resolveClosed);
   process.stdin.once('close', resolveClosed);
-  services.logger.info('serving on stdio', { tools: catalog.tools.map((tool) => tool.name) });
+  services.logger.info('serving on stdio', { tools: services.catalog.tools.map((tool) => tool.name) });
   let stopping: Promise<void> | undefined;
   return {
     logger: services.logger,

@@ -3,7 +3,9 @@
 // declared at initialize. Results pass through unchanged (content blocks, structuredContent,
 // isError). A tools/call that cannot reach a process becomes a tool error saying why.
 import type { Client } from '@modelcontextprotocol/client';
-import { McpServer } from '@modelcontextprotocol/server';
+import { McpServer, ProtocolError, ProtocolErrorCode } from '@modelcontextprotocol/server';
+import type { ToolPolicy } from '../../kit/toolPolicy.ts';
+import { applyToolPolicy, OPEN_POLICY, resolveToolCall, unknownToolMessage } from '../../kit/toolPolicy.ts';
 import type { StdioBridgePool } from './pool.ts';
 import { BridgeError } from './types.ts';
 
@@ -42,7 +44,8 @@ function describeFailure(error: unknown): string {
   return message;
 }
 
-export function buildForwardingServer(pool: StdioBridgePool, identity: ForwardedIdentity): McpServer {
+/** Tool lists and calls pass the tool policy: hidden tools are neither listed nor callable. */
+export function buildForwardingServer(pool: StdioBridgePool, identity: ForwardedIdentity, policy: ToolPolicy = OPEN_POLICY): McpServer {
   const server = new McpServer(
     { name: identity.name, version: identity.version },
     { capabilities: identity.capabilities, ...(identity.instructions !== undefined && { instructions: identity.instructions }) },
@@ -50,10 +53,16 @@ export function buildForwardingServer(pool: StdioBridgePool, identity: Forwarded
   const inner = server.server;
   const signalOf = (ctx: unknown) => (ctx as Ctx).mcpReq?.signal;
   if (identity.capabilities.tools) {
-    inner.setRequestHandler('tools/list', (request, ctx) => pool.run((client, options) => client.listTools(request.params, options), signalOf(ctx)));
+    inner.setRequestHandler('tools/list', async (request, ctx) => {
+      const listed = await pool.run((client, options) => client.listTools(request.params, options), signalOf(ctx));
+      return { ...listed, tools: applyToolPolicy(policy, listed.tools) };
+    });
     inner.setRequestHandler('tools/call', async (request, ctx) => {
+      const upstream = resolveToolCall(policy, request.params.name);
+      // The same answer as for a tool the server never had: a hidden tool is not confirmed to exist.
+      if (upstream === undefined) throw new ProtocolError(ProtocolErrorCode.InvalidParams, unknownToolMessage(request.params.name));
       try {
-        return await pool.run((client, options) => client.callTool(request.params, options), signalOf(ctx));
+        return await pool.run((client, options) => client.callTool({ ...request.params, name: upstream }, options), signalOf(ctx));
       } catch (error) {
         return { content: [{ type: 'text' as const, text: `${request.params.name} failed: ${describeFailure(error)}` }], isError: true };
       }
