@@ -290,6 +290,28 @@ const monitoringSchema = z
   })
   .describe('Prometheus Operator objects, created when that API is installed.');
 
+const toolGlob = z.string().min(1).max(128).describe('A tool name or a glob: * matches any run of characters, ? one character.');
+const toolsSchema = z
+  .strictObject({
+    allow: z.array(toolGlob).max(256).optional().describe('Only tools matching one of these are exposed; unset exposes every tool.'),
+    deny: z.array(toolGlob).max(256).optional().describe('Tools matching one of these are hidden (deny wins over allow). A hidden tool is not listed and cannot be called by name.'),
+    overrides: z
+      .record(
+        z.string().min(1).max(128),
+        z
+          .strictObject({
+            name: z.string().min(1).max(128).regex(/^[A-Za-z0-9_.-]+$/, { message: 'must use only A-Z a-z 0-9 _ . -' }).optional().describe('The name clients see and call; the original name is then not callable.'),
+            title: z.string().max(256).optional().describe('Title clients see.'),
+            description: z.string().max(8192).optional().describe('Description clients (and models) see.'),
+            annotations: z.record(z.string(), z.unknown()).optional().meta({ 'x-kubernetes-preserve-unknown-fields': true }).describe('Annotations merged over the server\'s, e.g. {"destructiveHint": true}.'),
+          })
+          .describe('How one tool is presented.'),
+      )
+      .optional()
+      .describe('Per-tool overrides, keyed by the name the server gives the tool.'),
+  })
+  .describe('Tool policy, enforced by the kit in front of every kind of server on tools/list and tools/call.');
+
 const podSchema = z
   .strictObject({
     labels: stringMap.optional().describe('Extra pod labels.'),
@@ -343,6 +365,7 @@ export const mcpServerSpecSchema = cel(
         .optional()
         .describe('Token-bucket rate limit per client identity (429 with Retry-After beyond it).'),
       cache: cacheSchema.optional(),
+      tools: toolsSchema.optional(),
       networkPolicy: networkPolicySchema.optional(),
       disruption: disruptionSchema.optional(),
       monitoring: monitoringSchema.optional(),

@@ -23,6 +23,7 @@ import { ACK_EKS_API_VERSION, ACK_POD_IDENTITY_KIND, resolvePodIdentityProvider,
 import { createEksPodIdentityApi } from './identity/eks-api.ts';
 import { PodIdentityAssociations } from './identity/pod-identity.ts';
 import { IdentityStep } from './identity/step.ts';
+import { unenforcedFields } from './guarantees.ts';
 import { integrationStatus } from './integrations.ts';
 import { selectorString } from './labels.ts';
 import { referencedObjects, referenceKey } from './references.ts';
@@ -112,6 +113,13 @@ export class McpServerReconciler {
       return;
     }
     const server = validation.value;
+    const unenforced = unenforcedFields(server);
+    if (unenforced.length > 0) {
+      ctx.logger.info('McpServer sets fields its kind of server cannot enforce', { problems: unenforced });
+      const status = computeStatus(previous, { generation, invalid: { reason: REASONS.notEnforced, message: unenforced.join('; ') }, missingReferences: [] }, now);
+      await this.writeStatus(raw, previous, status);
+      return;
+    }
 
     // Referenced Secrets/ConfigMaps: their versions roll the pods; missing ones are reported.
     const runtimePreview = resolveRuntime(server, { ...this.deps.settings, referencedVersions: {} });
