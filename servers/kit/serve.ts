@@ -14,6 +14,8 @@ export interface ServingKit {
 }
 
 export interface ServeHooks {
+  /** Called when the drain starts, e.g. to end long-lived streams that would never finish. */
+  beginDrain?(): void;
   /** Called when the drain deadline passed with requests still running. */
   abortInFlight(): void;
   /** Closes what the front used (handlers, caches, connections) after the sockets. */
@@ -36,7 +38,9 @@ export async function listenKit(http: KitHttpServer, config: KitConfig, logger: 
   const shutdown = () =>
     (stopping ??= (async () => {
       logger.info('draining', { inFlight: http.inFlight, drainTimeoutMs: config.drainTimeoutMs });
-      const { completed } = await http.drain(config.drainTimeoutMs);
+      const drained = http.drain(config.drainTimeoutMs);
+      hooks.beginDrain?.();
+      const { completed } = await drained;
       if (!completed) {
         logger.warn('drain timeout reached; aborting in-flight tool calls', { inFlight: http.inFlight });
         hooks.abortInFlight();

@@ -33,7 +33,7 @@ export interface ProxyHandlerDeps {
 const NOT_FORWARDED = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'host', 'content-length']);
 const CREDENTIALS = new Set(['authorization', 'x-api-key', 'cookie']);
 
-function forwardedHeaders(headers: IncomingHttpHeaders, stripCredentials: boolean): Record<string, string | string[]> {
+export function forwardedHeaders(headers: IncomingHttpHeaders, stripCredentials: boolean): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined || NOT_FORWARDED.has(name) || (stripCredentials && CREDENTIALS.has(name))) continue;
@@ -70,8 +70,18 @@ function sendJsonRpc(res: ServerResponse, status: number, body: unknown, extra: 
   res.writeHead(status, { ...extra, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) }).end(text);
 }
 
-export function createProxyHandler(deps: ProxyHandlerDeps): KitMcpHandler {
+export interface ProxyHandler {
+  handle: KitMcpHandler;
+  /**
+   * Ends the standalone GET streams (server-to-client notifications): they last as long as the
+   * session, so a drain would otherwise always time out. Clients reconnect to another replica.
+   */
+  endStandaloneStreams(): void;
+}
+
+export function createProxyHandler(deps: ProxyHandlerDeps): ProxyHandler {
   const { upstream, policy, metrics, logger } = deps;
+  const standalone = new Set<AbortController>();
   const send = upstream.protocol === 'https:' ? httpsRequest : httpRequest;
   const rewriting = !isOpenPolicy(policy);
 
@@ -84,7 +94,7 @@ export function createProxyHandler(deps: ProxyHandlerDeps): KitMcpHandler {
     policed.calls.delete(id);
   };
 
-  return async (req, res, parsedBody) => {
+  const handle: KitMcpHandler = async (req, res, parsedBody) => {
     const startedAt = process.hrtime.bigint();
     const policed: PolicedRequest = parsedBody === undefined ? { forward: undefined, refusals: [], calls: new Map(), lists: new Set() } : policeRequest(policy, parsedBody);
     if (parsedBody !== undefined && policed.forward === undefined) {
@@ -162,8 +172,22 @@ export function createProxyHandler(deps: ProxyHandlerDeps): KitMcpHandler {
         sendJsonRpc(res, status, Array.isArray(parsed) ? out : out[0], passHeaders);
       } else {
         res.writeHead(status, passHeaders);
-        if (contentType.startsWith('text/event-stream')) res.flushHeaders();
-        await pipeline(answered, res);
+        const ending = new AbortController();
+        if (contentType.startsWith('text/event-stream')) {
+          res.flushHeaders();
+          if (req.method === 'GET') {
+            standalone.add(ending);
+            res.once('close', () => standalone.delete(ending));
+          }
+        }
+        try {
+          await pipeline(answered, res, { signal: ending.signal });
+        } catch (error) {
+          if (!ending.signal.aborted) throw error;
+          // Drain: end the notification stream cleanly; the client reconnects elsewhere.
+          answered.destroy();
+          res.end();
+        }
       }
     } catch (error) {
       logger.warn('upstream answer failed', { error: (error as Error).message });
@@ -173,5 +197,12 @@ export function createProxyHandler(deps: ProxyHandlerDeps): KitMcpHandler {
       // Calls whose answer never arrived (stream cut, 4xx/5xx without a JSON-RPC body).
       for (const id of [...policed.calls.keys()]) record(policed, id, 'error', startedAt);
     }
+  };
+  return {
+    handle,
+    endStandaloneStreams() {
+      for (const ending of standalone) ending.abort();
+      standalone.clear();
+    },
   };
 }

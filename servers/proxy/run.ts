@@ -43,25 +43,27 @@ export async function startProxy(config: ProxyConfig, options: { logger?: Logger
   const logger = options.logger ?? createLogger({ level: kit.logLevel, stream: options.logStream ?? process.stdout, knownSecrets: kit.apiKeys, defaultMeta: { server: 'proxy' } });
   const metrics = createKitMetrics({ defaultMetrics: options.defaultMetrics ?? true });
   const authenticator = buildAuthenticator(kit);
+  const proxyHandler = createProxyHandler({
+    upstream: config.upstream,
+    policy: kit.toolPolicy,
+    metrics,
+    logger,
+    connectTimeoutMs: kit.toolTimeoutMs,
+    maxResponseBytes: config.maxResponseBytes,
+    stripCredentials: authenticator !== undefined,
+  });
   const http = createKitHttpServer({
     config: kit,
     serverName: `proxy for ${config.upstream.host}`,
     logger,
     metrics,
-    mcpHandler: createProxyHandler({
-      upstream: config.upstream,
-      policy: kit.toolPolicy,
-      metrics,
-      logger,
-      connectTimeoutMs: kit.toolTimeoutMs,
-      maxResponseBytes: config.maxResponseBytes,
-      stripCredentials: authenticator !== undefined,
-    }),
+    mcpHandler: proxyHandler.handle,
     authenticator,
     limiter: kit.rateLimit ? new TokenBucketLimiter(kit.rateLimit) : undefined,
     checkReady: () => upstreamAccepts(config.upstream, kit.httpTimeoutMs),
   });
   const serving = await listenKit(http, kit, logger, {
+    beginDrain: () => proxyHandler.endStandaloneStreams(),
     // In-flight exchanges end with the sockets; the upstream sees its requests cancelled.
     abortInFlight: () => http.server.closeAllConnections(),
     closeHandlers: async () => {},
