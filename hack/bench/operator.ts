@@ -2,7 +2,7 @@
 // real operator in its own process, each verified over MCP against one shared real kit server.
 // Prints time to all Ready, the operator's requests per McpServer (writes and reads) against
 // the minimum needed, and the operator's heap and RSS after sync.
-// Usage: node hack/bench/operator.ts [N ...]
+// Usage: node hack/bench/operator.ts [N ...] [--big-env]
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -12,6 +12,7 @@ import { openUtilityServer } from '../../servers/utility/open.ts';
 import { createLogger } from '../../servers/kit/logger.ts';
 import { startTestServer } from '../../servers/kit/testing.ts';
 import { PassThrough } from 'node:stream';
+import { runBigEnvCase } from './big-env.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
@@ -36,7 +37,7 @@ async function run(n: number): Promise<void> {
     }
     sim.accounting.reset();
     const started = Date.now();
-    const child = fork(path.join(root, 'hack/bench/operator-child.ts'), ['--kubeconfig', sim.kubeconfigPath, '--leader-elect=false', '--metrics-host', '127.0.0.1', '--metrics-port', '0', '--workers', '8', '--verify-interval', '10m', '--resync-period', '0'], {
+    const child = fork(path.join(root, 'hack/bench/operator-child.ts'), ['--kubeconfig', sim.kubeconfigPath, '--leader-elect=false', '--health-probe-bind-address', '127.0.0.1:0', '--metrics-bind-address', '127.0.0.1:0', '--metrics-secure=false', '--workers', '8', '--verify-interval', '10m', '--resync-period', '0'], {
       env: { ...process.env, BENCH_MCP_ENDPOINT: kit.url },
       execArgv: ['--expose-gc'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -73,3 +74,5 @@ async function run(n: number): Promise<void> {
 }
 
 for (const n of sizes.length > 0 ? sizes : [100, 1000]) await run(n);
+// The large-object case (one McpServer with 3,000 spec.env entries): after the default sizes, or alone with --big-env.
+if (sizes.length === 0 || process.argv.includes('--big-env')) await runBigEnvCase(root);

@@ -66,6 +66,9 @@ function byKind(objects: K8sObject[], kind: string): K8sObject[] {
   return objects.filter((o) => o.kind === kind);
 }
 
+/** The metrics auth/reader RBAC (metrics.secure) is checked by its own test; the others look past it. */
+const withoutMetricsRbac = (objects: K8sObject[]) => objects.filter((o) => !/-metrics-(auth|reader)$/.test(o.metadata.name ?? ''));
+
 function one(objects: K8sObject[], kind: string): K8sObject {
   const found = byKind(objects, kind);
   assert.equal(found.length, 1, `expected exactly one ${kind}, got ${found.length}`);
@@ -160,7 +163,7 @@ describe('Helm chart charts/mcpfleet', function () {
   describe('helm template with default values', () => {
     let objects: K8sObject[];
     before(async () => {
-      objects = await render();
+      objects = withoutMetricsRbac(await render());
     });
 
     it('renders the operator objects, each valid for its upstream schema', () => {
@@ -187,8 +190,9 @@ describe('Helm chart charts/mcpfleet', function () {
       assert.equal(config.leaseNamespace, RELEASE_NS);
       assert.equal(config.leaderIdentity, 'mcpfleet-abc-123');
       assert.equal(config.leaseName, 'mcpfleet-operator');
-      assert.equal(config.metricsPort, 8080);
-      assert.equal(config.metricsHost, '0.0.0.0');
+      assert.deepEqual(config.metricsBindAddress, { host: '0.0.0.0', port: 8443 });
+      assert.deepEqual(config.healthProbeBindAddress, { host: '0.0.0.0', port: 8081 });
+      assert.equal(config.metricsSecure, true);
       assert.equal(config.logLevel, 'info');
       assert.equal(config.watchNamespace, '');
       assert.equal(config.serversImageRepository, 'ghcr.io/mcpfleet/servers');
@@ -197,12 +201,16 @@ describe('Helm chart charts/mcpfleet', function () {
       assert.equal(spec.serviceAccountName, one(objects, 'ServiceAccount').metadata.name);
     });
 
-    it('probes /healthz and /readyz on the metrics port that the Service exposes', () => {
+    it('probes /healthz and /readyz on the health port; the Service exposes only the metrics port', () => {
       const container = podSpec(one(objects, 'Deployment')).containers[0]!;
-      assert.deepEqual(container.ports, [{ name: 'metrics', containerPort: 8080, protocol: 'TCP' }]);
+      assert.deepEqual(container.ports, [
+        { name: 'metrics', containerPort: 8443, protocol: 'TCP' },
+        { name: 'health', containerPort: 8081, protocol: 'TCP' },
+      ]);
       assert.equal(container.livenessProbe.httpGet.path, '/healthz');
       assert.equal(container.readinessProbe.httpGet.path, '/readyz');
-      assert.equal(container.livenessProbe.httpGet.port, 'metrics');
+      assert.equal(container.livenessProbe.httpGet.port, 'health');
+      assert.equal(container.readinessProbe.httpGet.port, 'health');
       const service = one(objects, 'Service') as unknown as { spec: { selector: Record<string, string>; ports: { name: string; targetPort: string }[] } };
       assert.deepEqual(service.spec.ports.map((p) => [p.name, p.targetPort]), [['metrics', 'metrics']]);
       const labels = (one(objects, 'Deployment') as unknown as { spec: { template: { metadata: { labels: Record<string, string> } } } }).spec.template.metadata.labels;
@@ -233,6 +241,21 @@ describe('Helm chart charts/mcpfleet', function () {
       assert.deepEqual(binding.subjects, [{ kind: 'ServiceAccount', name: one(objects, 'ServiceAccount').metadata.name, namespace: RELEASE_NS }]);
     });
 
+    it('protects /metrics: the operator may create TokenReviews and SubjectAccessReviews, and a metrics-reader role is bound to the ServiceAccounts named', async () => {
+      const rendered = await render('--set', 'metrics.reader.serviceAccounts[0].name=prometheus-k8s', '--set', 'metrics.reader.serviceAccounts[0].namespace=monitoring');
+      const byName = (name: string) => rendered.find((o) => o.kind === 'ClusterRole' && o.metadata.name === name) as unknown as { rules: unknown[] };
+      assert.deepEqual(byName('mcpfleet-metrics-auth').rules, [
+        { apiGroups: ['authentication.k8s.io'], resources: ['tokenreviews'], verbs: ['create'] },
+        { apiGroups: ['authorization.k8s.io'], resources: ['subjectaccessreviews'], verbs: ['create'] },
+      ]);
+      assert.deepEqual(byName('mcpfleet-metrics-reader').rules, [{ nonResourceURLs: ['/metrics'], verbs: ['get'] }]);
+      const readers = rendered.filter((o) => o.kind === 'ClusterRoleBinding' && o.metadata.name === 'mcpfleet-metrics-reader') as unknown as { subjects: unknown[] }[];
+      assert.deepEqual(readers[0]?.subjects, [{ kind: 'ServiceAccount', name: 'prometheus-k8s', namespace: 'monitoring' }]);
+      for (const o of rendered.filter((x) => /-metrics-(auth|reader)$/.test(x.metadata.name ?? ''))) VALIDATORS[o.kind]!(o);
+      const insecure = await render('--set', 'metrics.secure=false');
+      assert.ok(!insecure.some((o) => /-metrics-(auth|reader)$/.test(o.metadata.name ?? '')), 'no metrics RBAC without metrics.secure');
+    });
+
     it('keeps one replica available through voluntary disruptions', () => {
       const pdb = one(objects, 'PodDisruptionBudget') as unknown as { spec: { maxUnavailable?: number; minAvailable?: number; selector: { matchLabels: Record<string, string> } } };
       assert.equal(pdb.spec.maxUnavailable, 1);
@@ -244,14 +267,24 @@ describe('Helm chart charts/mcpfleet', function () {
   describe('helm template with non-default values', () => {
     let objects: K8sObject[];
     before(async () => {
-      objects = await render('-f', nonDefaultValuesFile);
+      objects = withoutMetricsRbac(await render('-f', nonDefaultValuesFile));
     });
 
     it('renders namespaced RBAC, a ServiceMonitor, and every built-in object valid', () => {
       assert.deepEqual(objects.map((o) => o.kind).sort(), ['ClusterRole', 'Deployment', 'PodDisruptionBudget', 'Role', 'RoleBinding', 'RoleBinding', 'Service', 'ServiceAccount', 'ServiceMonitor']);
       const serviceMonitor = one(objects, 'ServiceMonitor') as unknown as { metadata: { labels: Record<string, string> }; spec: { endpoints: { port: string; path: string; interval: string; scrapeTimeout: string }[] } };
       assert.equal(serviceMonitor.metadata.labels.release, 'prometheus');
-      assert.deepEqual(serviceMonitor.spec.endpoints, [{ port: 'metrics', path: '/metrics', interval: '15s', scrapeTimeout: '5s' }]);
+      assert.deepEqual(serviceMonitor.spec.endpoints, [
+        {
+          port: 'metrics',
+          path: '/metrics',
+          interval: '15s',
+          scrapeTimeout: '5s',
+          scheme: 'https',
+          bearerTokenFile: '/var/run/secrets/kubernetes.io/serviceaccount/token',
+          tlsConfig: { insecureSkipVerify: true },
+        },
+      ]);
     });
 
     it('passes every value to the operator as the flag it documents', () => {
@@ -260,7 +293,7 @@ describe('Helm chart charts/mcpfleet', function () {
       assert.equal(config.watchNamespace, 'team-a');
       assert.equal(config.logLevel, 'debug');
       assert.equal(config.workers, 8);
-      assert.equal(config.metricsPort, 9090);
+      assert.deepEqual(config.metricsBindAddress, { host: '0.0.0.0', port: 9090 });
       assert.equal(config.leaseName, 'fleet-leader');
       assert.equal(config.leaseDurationMs, 30_000);
       assert.equal(config.renewDeadlineMs, 20_000);

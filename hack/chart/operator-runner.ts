@@ -3,7 +3,7 @@
 // args and env exactly as rendered — downward-API fieldRefs (POD_NAMESPACE, POD_NAME) resolved
 // from the pod — as a real `node operator/src/main.ts` process. Only what a laptop cannot
 // reproduce is added: --kubeconfig (no in-cluster service account) and a loopback health
-// address on a free port (later flags win over the chart's --metrics-host/--metrics-port).
+// address on a free port (later flags win over the chart's --health-probe-bind-address/--metrics-bind-address).
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -56,7 +56,7 @@ export function chartOperatorRunner(opts: OperatorRunnerOptions): PodRunner & { 
         else if (v.valueFrom?.fieldRef) env[v.name] = fieldRef(pod, v.valueFrom.fieldRef.fieldPath);
         else throw new Error(`operator runner: env ${v.name} has a source this runner cannot resolve`);
       }
-      const args = [...(container.args ?? []), `--kubeconfig=${opts.kubeconfigPath}`, '--metrics-host=127.0.0.1', '--metrics-port=0'];
+      const args = [...(container.args ?? []), `--kubeconfig=${opts.kubeconfigPath}`, '--health-probe-bind-address=127.0.0.1:0', '--metrics-bind-address=127.0.0.1:0'];
       const child = spawn(process.execPath, [join(REPO_ROOT, 'operator/src/main.ts'), ...args], {
         cwd: REPO_ROOT,
         env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },

@@ -101,7 +101,7 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
   const resolver: EndpointResolver = {
     endpoints: (server) => sim.kubelet.endpointsFor(server.metadata.namespace!, server.metadata.name!).map((address) => `${address}${server.spec.transport.path}`),
   };
-  const config = parseConfig(['--kubeconfig', sim.kubeconfigPath, '--leader-elect=false', '--metrics-host', '127.0.0.1', '--metrics-port', '0', '--verify-interval', '30s', '--servers-image-repository', SERVERS_IMAGE_REPOSITORY], {});
+  const config = parseConfig(['--kubeconfig', sim.kubeconfigPath, '--leader-elect=false', '--health-probe-bind-address', '127.0.0.1:0', '--metrics-bind-address', '127.0.0.1:0', '--metrics-secure=false', '--verify-interval', '30s', '--servers-image-repository', SERVERS_IMAGE_REPOSITORY], {});
   const operator = new Operator({ config, endpointResolver: resolver, logger: createLogger({ level: opts.logLevel ?? 'warn' }) });
   await operator.start();
 

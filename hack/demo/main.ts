@@ -6,7 +6,9 @@ import { promisify } from 'node:util';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { formatClientConfigs } from './client-config.ts';
 import { startDemo } from './demo.ts';
+import { watchNewServers } from './new-servers.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const workDir = path.join(repoRoot, '.cache/demo');
@@ -44,18 +46,25 @@ for (const server of demo.servers()) {
   const auth = server.apiKey ? `   (header x-api-key: ${server.apiKey})` : '';
   console.log(`${server.namespace}/${server.name} (${server.catalog}): ${server.urls.join(' ') || 'no replica running'}${auth}`);
 }
-console.log(`operator metrics: ${demo.operator.healthUrl}/metrics   server logs: ${path.join(workDir, 'logs')}`);
+console.log(`operator metrics: ${demo.operator.metricsUrl}/metrics   server logs: ${path.join(workDir, 'logs')}`);
+console.log('');
+console.log(formatClientConfigs(demo.servers().filter((s) => s.urls.length > 0).map((s) => ({ name: s.name, url: s.urls[0]!, apiKey: s.apiKey }))));
 if (!ready) console.log(`\nnot Ready after 120 s: ${notReady.join(', ')} (kubectl describe mcp shows why)`);
 
 if (exitWhenReady || !existsSync('/dev/tty')) {
   await demo.stop();
   process.exitCode = ready ? 0 : 1;
 } else {
-  console.log('\nrunning; press Ctrl-C to stop');
+  console.log('\nrunning; press Ctrl-C to stop. McpServers you apply now get their local URL printed here once Ready.');
+  const watch = watchNewServers(demo.sim, demo.applied.map((a) => `${a.namespace}/${a.name}`), (key, target) => {
+    console.log(`\n${key} is Ready: ${target.url}${target.apiKey ? `   (header x-api-key: ${target.apiKey})` : ''}`);
+    console.log(formatClientConfigs([target]));
+  });
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());
   });
+  watch.stop();
   console.log('stopping...');
   await demo.stop();
 }

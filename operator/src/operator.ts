@@ -1,6 +1,7 @@
 // Wires the operator together: informers over McpServers and every owned kind feed one work
 // queue; the controller runs the McpServer reconciler while this replica leads; the health
-// server reports readiness and metrics. main.ts only parses configuration and handles signals.
+// server reports readiness, the metrics server serves authorized scrapers. main.ts only parses
+// configuration and handles signals.
 import { randomUUID } from 'node:crypto';
 import type { V1Secret } from '@kubernetes/client-node';
 import os from 'node:os';
@@ -18,9 +19,15 @@ import type { OptionalApis } from './mcpserver/context.ts';
 import { EventRecorder } from './mcpserver/events.ts';
 import { createEksPodIdentityApi } from './mcpserver/identity/eks-api.ts';
 import { PodIdentityAssociations } from './mcpserver/identity/pod-identity.ts';
+import { ReferenceIndex } from './mcpserver/reference-index.ts';
+import type { Reference } from './mcpserver/references.ts';
 import { HANDOFF_FIELD_MANAGER, McpServerReconciler, type ReconcilerCache } from './mcpserver/reconciler.ts';
 import { Verifier, serviceDnsResolver, type EndpointResolver } from './mcpserver/verifier.ts';
 import { startHealthServer, type HealthServer } from './observability/health.ts';
+import type { HttpEndpoint } from './observability/http-endpoint.ts';
+import { MetricsAuthorizer } from './observability/metrics-auth.ts';
+import { startMetricsServer } from './observability/metrics-server.ts';
+import { loadServingCert } from './observability/serving-cert.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetrics, type OperatorMetrics, type ReadyState } from './observability/metrics.ts';
 import { Controller } from './runtime/controller.ts';
@@ -55,11 +62,12 @@ export class Operator {
   private readonly readyStates = new Map<string, ReadyState>();
   private elector: LeaderElector | undefined;
   private health: HealthServer | undefined;
+  private metricsEndpoint: HttpEndpoint | undefined;
   private leading = false;
 
   constructor(opts: OperatorOptions) {
     this.config = opts.config;
-    this.logger = opts.logger ?? createLogger({ level: opts.config.logLevel });
+    this.logger = opts.logger ?? createLogger({ level: opts.config.logLevel, format: opts.config.logFormat });
     this.metrics = createMetrics({ defaultMetrics: true });
     this.identity = opts.config.leaderIdentity ?? `${os.hostname()}-${randomUUID().slice(0, 8)}`;
     const kc = loadKubeConfig({ kubeconfigPath: opts.config.kubeconfig, context: opts.config.kubeContext });
@@ -103,6 +111,23 @@ export class Operator {
       onChange: (obj) => this.queue.add(objectKey(obj)),
     });
     this.informers.push(this.mcpServers);
+    // Referenced Secrets and ConfigMaps, metadata only (never their data): a change re-queues
+    // the McpServers that reference them (a Secret created after its McpServer, a rotated key).
+    const referenceIndex = new ReferenceIndex();
+    const referenceInformers = new Map<Reference['kind'], Informer<KubeObject>>();
+    for (const [kind, plural] of [['Secret', 'secrets'], ['ConfigMap', 'configmaps']] as const) {
+      const informer = createInformer<KubeObject>({
+        ...common,
+        name: plural,
+        path: scoped(`/api/v1/${plural}`),
+        metadataOnly: true,
+        onChange: (obj) => {
+          for (const owner of referenceIndex.ownersOf(obj.metadata?.namespace ?? '', kind, obj.metadata?.name ?? '')) this.queue.add(owner);
+        },
+      });
+      referenceInformers.set(kind, informer);
+      this.informers.push(informer);
+    }
     this.createChildInformer = (kind) =>
       createInformer<KubeObject>({
         ...common,
@@ -129,6 +154,10 @@ export class Operator {
         (this.children.get(kindKey(apiVersion, kind))?.list() ?? []).filter(
           (o) => o.metadata?.namespace === namespace && o.metadata?.ownerReferences?.some((r) => r.controller === true && r.uid === ownerUid),
         ),
+      referenced: (namespace, kind, name) => {
+        const informer = referenceInformers.get(kind);
+        return informer?.hasSynced() ? (informer.get(namespace, name) ?? null) : undefined;
+      },
     };
     const reconciler = new McpServerReconciler({
       client: this.client,
@@ -140,6 +169,7 @@ export class Operator {
       // The chart runs the operator in the Lease's namespace; NetworkPolicies let it verify servers.
       settings: { serversImage: { repository: opts.config.serversImageRepository, tag: opts.config.serversImageTag }, clusterDomain: 'cluster.local', operatorNamespace: opts.config.leaseNamespace },
       optionalApis: () => this.optionalApis(),
+      referenceIndex,
       onReadyState: (key, state) => this.recordReadyState(key, state),
       // The EKS client (and the AWS SDK) is created on the first pod-identity McpServer.
       podIdentity: {
@@ -158,9 +188,14 @@ export class Operator {
     });
   }
 
-  /** The URL of the health server once started. */
+  /** The URL of the probe server (/healthz, /readyz) once started. */
   get healthUrl(): string | undefined {
     return this.health?.url;
+  }
+
+  /** The URL of the metrics server (/metrics) once started. */
+  get metricsUrl(): string | undefined {
+    return this.metricsEndpoint?.url;
   }
 
   isLeader(): boolean {
@@ -168,13 +203,25 @@ export class Operator {
   }
 
   async start(): Promise<void> {
-    this.health = await startHealthServer({
-      host: this.config.metricsHost,
-      port: this.config.metricsPort,
-      registry: this.metrics.registry,
-      readiness: Object.fromEntries(this.informers.map((i) => [`informer:${i.name}`, () => i.hasSynced()])),
-      logger: this.logger,
-    });
+    const probes = this.config.healthProbeBindAddress;
+    if (probes) {
+      this.health = await startHealthServer({
+        ...probes,
+        readiness: Object.fromEntries(this.informers.map((i) => [`informer:${i.name}`, () => i.hasSynced()])),
+        logger: this.logger,
+      });
+    }
+    const metricsAddress = this.config.metricsBindAddress;
+    if (metricsAddress) {
+      const secure = this.config.metricsSecure;
+      const cert = secure ? await loadServingCert(this.config.metricsCertPath, [os.hostname()]) : undefined;
+      this.metricsEndpoint = await startMetricsServer({
+        ...metricsAddress,
+        registry: this.metrics.registry,
+        ...(cert ? { tls: cert, authorizer: new MetricsAuthorizer({ client: this.client }) } : {}),
+        logger: this.logger,
+      });
+    }
     for (const informer of this.informers) informer.start();
     this.started = true;
     if (!this.config.leaderElect) {
@@ -208,6 +255,7 @@ export class Operator {
     this.queue.shutDown();
     await Promise.all(this.informers.map((i) => i.stop()));
     await this.health?.close();
+    await this.metricsEndpoint?.close();
   }
 
   private startLeading(): void {

@@ -28,9 +28,16 @@ const OTHER_RULES: (PolicyRule & { why: string })[] = [
   { apiGroups: [GROUP], resources: [PLURAL], verbs: ['get', 'list', 'watch', 'patch'], why: 'the McpServer informer; patch (JSON patch) adds and removes the EKS Pod Identity finalizer and the annotation recording the association' },
   { apiGroups: [GROUP], resources: [`${PLURAL}/status`], verbs: ['get', 'patch'], why: 'status by server-side apply on the status subresource' },
   { apiGroups: [GROUP], resources: [`${PLURAL}/finalizers`], verbs: ['update'], why: 'children carry blockOwnerDeletion ownerReferences (OwnerReferencesPermissionEnforcement)' },
-  { apiGroups: [''], resources: ['secrets', 'configmaps'], verbs: ['get'], why: 'versions of referenced Secrets/ConfigMaps roll the pods; the verifier reads the API key' },
+  {
+    apiGroups: [''],
+    resources: ['secrets', 'configmaps'],
+    verbs: ['get', 'list', 'watch'],
+    why: 'a metadata-only watch maps changes of referenced Secrets/ConfigMaps to their McpServers (their versions roll the pods); the verifier reads the API key',
+  },
   { apiGroups: [''], resources: ['events'], verbs: ['create'], why: 'Events on condition changes' },
   { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'], why: 'leader election' },
+  { apiGroups: ['authentication.k8s.io'], resources: ['tokenreviews'], verbs: ['create'], why: '/metrics authenticates the scraper\'s bearer token (--metrics-secure)' },
+  { apiGroups: ['authorization.k8s.io'], resources: ['subjectaccessreviews'], verbs: ['create'], why: '/metrics asks whether the scraper may get /metrics (--metrics-secure)' },
 ];
 
 /** The rules, merged by API group and verb set, sorted so the generated file is stable. */

@@ -107,7 +107,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const operators: Operator[] = [];
   const newOperator = (flags: string[] = []) => {
     const config = parseConfig(
-      ['--kubeconfig', sim.kubeconfigPath, '--metrics-host', '127.0.0.1', '--metrics-port', '0', '--leader-elect=false', '--verify-interval', '10m', '--watch-backoff-initial', '50ms', '--watch-backoff-max', '500ms', '--requeue-base-delay', '20ms', '--requeue-max-delay', '2s', ...(opts.operatorFlags ?? []), ...flags],
+      ['--kubeconfig', sim.kubeconfigPath, '--health-probe-bind-address', '127.0.0.1:0', '--metrics-bind-address', '127.0.0.1:0', '--metrics-secure=false', '--leader-elect=false', '--verify-interval', '10m', '--watch-backoff-initial', '50ms', '--watch-backoff-max', '500ms', '--requeue-base-delay', '20ms', '--requeue-max-delay', '2s', ...(opts.operatorFlags ?? []), ...flags],
       {},
     );
     const operator = new Operator({

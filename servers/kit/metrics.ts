@@ -15,9 +15,16 @@ export interface KitMetrics {
   rateLimited: Counter;
 }
 
+// prom-client names three gauges nodejs_active_*_total; promtool refuses a `_total` gauge, and
+// nodejs_active_handles/requests/resources (by type) already carry those numbers.
+const NON_COUNTER_TOTALS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
+
 export function createKitMetrics(options: { defaultMetrics?: boolean } = {}): KitMetrics {
   const registry = new Registry();
-  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
+  if (options.defaultMetrics ?? true) {
+    collectDefaultMetrics({ register: registry });
+    for (const name of NON_COUNTER_TOTALS) registry.removeSingleMetric(name);
+  }
   const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
   return {
     registry,

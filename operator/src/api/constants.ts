@@ -50,6 +50,8 @@ export const REASONS = {
   deploymentAvailable: 'DeploymentAvailable',
   deploymentUnavailable: 'DeploymentUnavailable',
   deploymentProgressing: 'DeploymentProgressing',
+  scaledToZero: 'ScaledToZero',
+  missingReference: 'MissingReference',
   mcpVerified: 'McpHandshakeSucceeded',
   mcpVerifyFailed: 'McpHandshakeFailed',
   verificationPending: 'VerificationPending',

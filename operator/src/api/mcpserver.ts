@@ -51,7 +51,12 @@ const port = z
   .min(1, { message: 'must be between 1 and 65535' })
   .max(65535, { message: 'must be between 1 and 65535' });
 
-const replicaCount = z.number().int({ message: 'must be a whole number' }).min(0, { message: 'must be 0 or more' });
+// An upper bound keeps a typo (2147483647) from asking the scheduler for billions of pods.
+export const MAX_REPLICAS = 1000;
+const replicaCount = z.number().int({ message: 'must be a whole number' }).min(0, { message: 'must be 0 or more' }).max(MAX_REPLICAS, { message: `must be at most ${MAX_REPLICAS}` });
+// The kit reads these lists from comma-separated variables: a comma inside one entry would
+// silently become two entries, so it is refused here.
+const listEntry = (what: string) => z.string().min(1).regex(/^[^,\s]+$/, { message: `must be one ${what} without commas or whitespace` });
 const stringMap = z.record(z.string(), z.string());
 const dnsLabel = z
   .string()
@@ -351,8 +356,8 @@ export const mcpServerSpecSchema = cel(
         })
         .optional()
         .describe('Probe overrides; catalog servers default to /healthz and /readyz.'),
-      allowedHosts: z.array(z.string().min(1)).optional().describe('Extra Host header values the server accepts (Service and Ingress names are added automatically).'),
-      allowedOrigins: z.array(z.string().min(1)).optional().describe('Browser Origins the server accepts.'),
+      allowedHosts: z.array(listEntry('host')).optional().describe('Extra Host header values the server accepts (Service and Ingress names are added automatically).'),
+      allowedOrigins: z.array(listEntry('origin')).optional().describe('Browser Origins the server accepts.'),
       autoscaling: autoscalingSchema.optional(),
       expose: exposeSchema.default({ service: { type: 'ClusterIP', port: 80 } }),
       identity: identitySchema.optional(),

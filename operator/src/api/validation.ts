@@ -4,6 +4,7 @@
 import type { z } from 'zod';
 import { CATALOG, isCatalogName } from './catalog.ts';
 import { mcpServerSchema, mcpServerSpecSchema, type McpServer, type McpServerSpec } from './mcpserver.ts';
+import { reservedEnvProblems } from './reserved-env.ts';
 
 export type Validation<T> = { ok: true; value: T } | { ok: false; problems: string[] };
 
@@ -32,14 +33,14 @@ export function formatZodError(error: z.ZodError, prefix = ''): string[] {
   return error.issues.flatMap((issue) => describeIssue(issue as z.core.$ZodIssue, prefix));
 }
 
-/** Validates spec.config against the selected catalog server's settings. */
+/** Validates spec.config against the selected catalog server's settings, and spec.env against what they render. */
 export function validateCatalogConfig(spec: McpServerSpec): string[] {
   if (spec.catalog === undefined) {
     return spec.config !== undefined ? ['spec.config: only catalog servers take config; pass settings to an image with env or args'] : [];
   }
   if (!isCatalogName(spec.catalog)) return [`spec.catalog: unknown catalog server "${spec.catalog}"`];
   const result = CATALOG[spec.catalog].config.safeParse(spec.config ?? {});
-  return result.success ? [] : formatZodError(result.error, 'spec.config');
+  return result.success ? reservedEnvProblems(spec) : formatZodError(result.error, 'spec.config');
 }
 
 export function validateSpec(spec: unknown): Validation<McpServerSpec> {

@@ -33,7 +33,10 @@ describe('parseConfig', () => {
   it('gives the documented defaults', () => {
     const c = parseConfig([], baseEnv);
     assert.equal(c.workers, 4);
-    assert.equal(c.metricsPort, 8080);
+    assert.deepEqual(c.metricsBindAddress, { host: '0.0.0.0', port: 8443 });
+    assert.deepEqual(c.healthProbeBindAddress, { host: '0.0.0.0', port: 8081 });
+    assert.equal(c.metricsSecure, true);
+    assert.equal(c.logFormat, 'json');
     assert.equal(c.leaderElect, true);
     assert.equal(c.leaseNamespace, 'mcpfleet-system');
     assert.equal(c.leaseName, 'mcpfleet-operator');
@@ -69,11 +72,11 @@ describe('parseConfig', () => {
 
   it('lists every bad value at once, each with its flag and env name and the offending value', () => {
     const err = configError(() =>
-      parseConfig(['--workers=zero', '--metrics-port=70000', '--log-level=loud'], { ...baseEnv, MCPFLEET_LEASE_DURATION: '15', MCPFLEET_WATCH_NAMESPACE: 'Bad_NS' }),
+      parseConfig(['--workers=zero', '--metrics-bind-address=:70000', '--log-level=loud'], { ...baseEnv, MCPFLEET_LEASE_DURATION: '15', MCPFLEET_WATCH_NAMESPACE: 'Bad_NS' }),
     );
     assert.equal(err.issues.length, 5, err.message);
     assert.match(err.message, /--workers \/ MCPFLEET_WORKERS: must be an integer from 1 to 64 \(got "zero" from --workers\)/);
-    assert.match(err.message, /--metrics-port \/ MCPFLEET_METRICS_PORT: must be an integer from 0 to 65535 \(got "70000"/);
+    assert.match(err.message, /--metrics-bind-address \/ MCPFLEET_METRICS_BIND_ADDRESS: must be host:port, :port \(every interface\) or 0 \(disabled\), with a port from 0 to 65535 \(got ":70000"/);
     assert.match(err.message, /--log-level \/ MCPFLEET_LOG_LEVEL: must be one of error, warn, info, debug/);
     assert.match(err.message, /--lease-duration \/ MCPFLEET_LEASE_DURATION: must be a duration such as 500ms, 15s, 2m or 1h \(got "15" from MCPFLEET_LEASE_DURATION\)/);
     assert.match(err.message, /--watch-namespace \/ MCPFLEET_WATCH_NAMESPACE: must be a valid namespace name/);

@@ -3,9 +3,11 @@
 // the flag and variable that set it, so a broken Deployment fails with one clear message.
 import { z } from 'zod';
 import { formatDurationMs, parseDurationMs } from './duration.ts';
+import { parseBindAddress, type BindAddress } from '../observability/bind-address.ts';
 import { POD_IDENTITY_PROVIDERS, type PodIdentityProviderSetting } from '../mcpserver/identity/ack.ts';
 
 const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
+const LOG_FORMATS = ['json', 'console'] as const;
 
 function duration(opts: { min?: number; allowZero?: boolean } = {}) {
   return z.string().transform((text, ctx) => {
@@ -105,6 +107,16 @@ const httpUrl = () =>
     return v;
   });
 
+const bindAddress = () =>
+  z.string().transform((value, ctx) => {
+    try {
+      return parseBindAddress(value);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      return z.NEVER;
+    }
+  });
+
 interface OptionSpec<T> {
   flag: string;
   env: string;
@@ -124,9 +136,19 @@ export const OPTIONS = {
   kubeContext: option({ flag: 'context', env: 'MCPFLEET_KUBE_CONTEXT', help: 'kubeconfig context to use', default: undefined, schema: text() }),
   watchNamespace: option({ flag: 'watch-namespace', env: 'MCPFLEET_WATCH_NAMESPACE', help: 'only watch this namespace (default: all namespaces)', default: '', schema: dnsName('namespace name', { allowEmpty: true }) }),
   workers: option({ flag: 'workers', env: 'MCPFLEET_WORKERS', help: 'concurrent reconciles', default: '4', schema: integer(1, 64) }),
-  metricsHost: option({ flag: 'metrics-host', env: 'MCPFLEET_METRICS_HOST', help: 'address of the /healthz /readyz /metrics server', default: '0.0.0.0', schema: text() }),
-  metricsPort: option({ flag: 'metrics-port', env: 'MCPFLEET_METRICS_PORT', help: 'port of the /healthz /readyz /metrics server (0: any free port)', default: '8080', schema: integer(0, 65535) }),
+  metricsBindAddress: option({ flag: 'metrics-bind-address', env: 'MCPFLEET_METRICS_BIND_ADDRESS', help: 'address of the /metrics server: host:port, :port, or 0 to serve no metrics', default: ':8443', schema: bindAddress() }),
+  metricsSecure: option({
+    flag: 'metrics-secure',
+    env: 'MCPFLEET_METRICS_SECURE',
+    help: 'serve /metrics over HTTPS to scrapers whose token passes a TokenReview and a SubjectAccessReview (get /metrics); false: plain HTTP for anyone',
+    default: 'true',
+    schema: boolean(),
+    boolean: true,
+  }),
+  metricsCertPath: option({ flag: 'metrics-cert-path', env: 'MCPFLEET_METRICS_CERT_PATH', help: 'directory with tls.crt and tls.key for the metrics server (default: a self-signed certificate made at start)', default: undefined, schema: text() }),
+  healthProbeBindAddress: option({ flag: 'health-probe-bind-address', env: 'MCPFLEET_HEALTH_PROBE_BIND_ADDRESS', help: 'address of the /healthz /livez /readyz server: host:port, :port, or 0 to serve none', default: ':8081', schema: bindAddress() }),
   logLevel: option({ flag: 'log-level', env: 'MCPFLEET_LOG_LEVEL', help: `log level (${LOG_LEVELS.join(', ')})`, default: 'info', schema: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }) }),
+  logFormat: option({ flag: 'log-format', env: 'MCPFLEET_LOG_FORMAT', help: `log format: json (one object a line, for collectors) or console (for people)`, default: 'json', schema: z.enum(LOG_FORMATS, { error: `must be one of ${LOG_FORMATS.join(', ')}` }) }),
   leaderElect: option({ flag: 'leader-elect', env: 'MCPFLEET_LEADER_ELECT', help: 'elect a leader through a Lease so only one replica writes', default: 'true', schema: boolean(), boolean: true }),
   leaseNamespace: option({ flag: 'lease-namespace', env: 'MCPFLEET_LEASE_NAMESPACE', help: 'namespace of the leader Lease (default: $POD_NAMESPACE, else mcpfleet-system)', default: (env) => env.POD_NAMESPACE || 'mcpfleet-system', schema: dnsName('namespace name') }),
   leaseName: option({ flag: 'lease-name', env: 'MCPFLEET_LEASE_NAME', help: 'name of the leader Lease', default: 'mcpfleet-operator', schema: text() }),
@@ -166,9 +188,14 @@ export interface OperatorConfig {
   /** '' means all namespaces. */
   watchNamespace: string;
   workers: number;
-  metricsHost: string;
-  metricsPort: number;
+  /** undefined: no metrics server ("0"). */
+  metricsBindAddress: BindAddress | undefined;
+  metricsSecure: boolean;
+  metricsCertPath: string | undefined;
+  /** undefined: no probe server ("0"). */
+  healthProbeBindAddress: BindAddress | undefined;
   logLevel: (typeof LOG_LEVELS)[number];
+  logFormat: (typeof LOG_FORMATS)[number];
   leaderElect: boolean;
   leaseNamespace: string;
   leaseName: string;
@@ -217,6 +244,10 @@ export function isHelpRequested(argv: readonly string[]): boolean {
   return argv.includes('--help') || argv.includes('-h');
 }
 
+export function isVersionRequested(argv: readonly string[]): boolean {
+  return argv.includes('--version');
+}
+
 /** Parses argv (without node and script) and env; throws ConfigError listing every problem. */
 export function parseConfig(argv: readonly string[], env: Record<string, string | undefined>): OperatorConfig {
   const issues: string[] = [];
@@ -226,7 +257,7 @@ export function parseConfig(argv: readonly string[], env: Record<string, string 
 
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
-    if (arg === '--help' || arg === '-h') continue;
+    if (arg === '--help' || arg === '-h' || arg === '--version') continue;
     if (!arg.startsWith('--')) {
       issues.push(`unexpected argument ${JSON.stringify(arg)} (flags look like --name=value)`);
       continue;
@@ -299,6 +330,9 @@ function crossFieldIssues(c: OperatorConfig): string[] {
     }
     if (!c.leaderIdentity) issues.push('--leader-identity / MCPFLEET_LEADER_IDENTITY: must be set when leader election is on (or set POD_NAME / HOSTNAME)');
   }
+  if (c.metricsBindAddress && c.healthProbeBindAddress && c.metricsBindAddress.port !== 0 && c.metricsBindAddress.port === c.healthProbeBindAddress.port) {
+    issues.push(`--metrics-bind-address and --health-probe-bind-address must use different ports (both ${c.metricsBindAddress.port})`);
+  }
   if (c.requeueBaseDelayMs > c.requeueMaxDelayMs) {
     issues.push(`--requeue-base-delay (${formatDurationMs(c.requeueBaseDelayMs)}) must not exceed --requeue-max-delay (${formatDurationMs(c.requeueMaxDelayMs)})`);
   }
@@ -310,7 +344,7 @@ function crossFieldIssues(c: OperatorConfig): string[] {
 
 /** The --help text: every flag, its variable and default. */
 export function configUsage(): string {
-  const lines = ['Usage: mcpfleet-operator [flags]', '', 'Every flag can also be set through its environment variable; flags win.', ''];
+  const lines = ['Usage: mcpfleet-operator [flags]', '', 'Every flag can also be set through its environment variable; flags win.', '', '  --help', '      print this list', '  --version', '      print the operator version', ''];
   for (const spec of Object.values(OPTIONS) as OptionSpec<unknown>[]) {
     const def = typeof spec.default === 'function' ? '(computed)' : spec.default === undefined ? '(unset)' : JSON.stringify(spec.default);
     lines.push(`  --${spec.flag}${spec.boolean ? '' : '=<value>'}`, `      ${spec.help}`, `      env ${spec.env}; default ${def}`);

@@ -1,4 +1,4 @@
-// The one module that writes to the cluster (DESIGN §4.3): server-side apply with a single
+// The one module that writes to the cluster: server-side apply with a single
 // field manager and force, status through the status subresource, deletes with an explicit
 // propagation policy. Every write first asks canWrite() — false on a replica that does not hold
 // the leader lease — and throws NotLeaderError instead of writing.

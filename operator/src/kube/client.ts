@@ -50,6 +50,8 @@ export interface RequestOptions {
   contentType?: string | undefined;
   timeoutMs?: number | undefined;
   signal?: AbortSignal | undefined;
+  /** Accept header (default application/json), e.g. to ask for PartialObjectMetadata. */
+  accept?: string | undefined;
 }
 
 export interface ListOptions {
@@ -57,6 +59,7 @@ export interface ListOptions {
   fieldSelector?: string | undefined;
   limit?: number | undefined;
   continue?: string | undefined;
+  accept?: string | undefined;
   resourceVersion?: string | undefined;
 }
 
@@ -125,6 +128,7 @@ export class KubeClient {
       method: 'GET',
       path,
       signal,
+      accept: opts.accept,
       query: {
         labelSelector: opts.labelSelector || undefined,
         fieldSelector: opts.fieldSelector || undefined,
@@ -192,7 +196,7 @@ export class KubeClient {
     await this.kc.applyToHTTPSOptions(reqOpts);
     const headers: http.OutgoingHttpHeaders = {
       ...(reqOpts.headers as http.OutgoingHttpHeaders),
-      Accept: 'application/json',
+      Accept: opts.accept ?? 'application/json',
       'User-Agent': this.userAgent,
     };
     let payload: string | undefined;

@@ -1,5 +1,5 @@
 // An informer: list, then watch from the list's resourceVersion, keeping a local cache and
-// calling one handler per change. Robustness rules (DESIGN §4.7):
+// calling one handler per change. Robustness rules:
 //  - any error (list or watch) restarts with jittered exponential backoff;
 //  - a watch that delivers no event and no bookmark for `stallTimeoutMs` is aborted and
 //    re-opened from the last resourceVersion (a stream can hang without ever closing);
@@ -27,6 +27,11 @@ export interface InformerOptions<T extends KubeObject> {
   name?: string;
   labelSelector?: string;
   fieldSelector?: string;
+  /**
+   * Cache only metadata (PartialObjectMetadata): for kinds such as Secrets whose contents the
+   * operator must not hold, where name and resourceVersion are all it needs.
+   */
+  metadataOnly?: boolean;
   /** No event or bookmark for this long → abort the watch and re-watch. */
   stallTimeoutMs: number;
   backoff: BackoffOptions;
@@ -57,6 +62,10 @@ export interface Informer<T extends KubeObject> {
 
 type WatchOutcome = 'closed' | 'stalled';
 
+// What client-go's metadata informers send; JSON last, for servers without the conversion.
+const METADATA_LIST_ACCEPT = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
+const METADATA_WATCH_ACCEPT = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json';
+
 export function createInformer<T extends KubeObject>(opts: InformerOptions<T>): Informer<T> {
   if (!(opts.stallTimeoutMs > 0)) throw new Error(`informer ${opts.name ?? opts.path}: stallTimeoutMs must be > 0`);
   const name = opts.name ?? opts.path;
@@ -79,6 +88,13 @@ export function createInformer<T extends KubeObject>(opts: InformerOptions<T>): 
     }
   }
 
+  /** What the cache holds: metadata informers drop managedFields (often larger than the rest). */
+  function kept(obj: T): T {
+    if (!opts.metadataOnly || !obj.metadata?.managedFields) return obj;
+    const { managedFields: _dropped, ...metadata } = obj.metadata;
+    return { ...obj, metadata } as T;
+  }
+
   function restarted(reason: InformerRestartReason): void {
     opts.metrics?.informerRestarts.inc({ informer: name, reason });
   }
@@ -86,11 +102,11 @@ export function createInformer<T extends KubeObject>(opts: InformerOptions<T>): 
   async function relist(signal: AbortSignal): Promise<void> {
     const { items, resourceVersion: rv } = await opts.client.listAll<T>(
       opts.path,
-      { labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector, limit: opts.pageSize ?? 500 },
+      { labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector, limit: opts.pageSize ?? 500, accept: opts.metadataOnly ? METADATA_LIST_ACCEPT : undefined },
       signal,
     );
     const fresh = new Map<string, T>();
-    for (const item of items) fresh.set(objectKey(item), item);
+    for (const item of items) fresh.set(objectKey(item), kept(item));
     const changes: [T, ChangeKind][] = [];
     for (const [key, obj] of fresh) {
       const old = cache.get(key);
@@ -144,6 +160,7 @@ export function createInformer<T extends KubeObject>(opts: InformerOptions<T>): 
           timeoutSeconds: randomInt(watchTimeout.min, watchTimeout.max + 1),
         },
         signal,
+        opts.metadataOnly ? METADATA_WATCH_ACCEPT : undefined,
       );
       for await (const event of stream) {
         arm();
@@ -168,7 +185,7 @@ export function createInformer<T extends KubeObject>(opts: InformerOptions<T>): 
       }
       throw new KubeApiError({ statusCode: status.code ?? 500, method: 'WATCH', path: opts.path, status });
     }
-    const obj = event.object as T;
+    const obj = kept(event.object as T);
     const rv = obj.metadata?.resourceVersion;
     if (event.type === 'BOOKMARK') {
       if (rv) resourceVersion = rv;

@@ -106,32 +106,103 @@ export function firstDifference(desired: unknown, live: unknown, path: string): 
 }
 
 function isOwnedWhole(node: FieldsV1): boolean {
-  return Object.keys(node).every((k) => k === '.');
+  for (const key in node) if (key !== '.') return false;
+  return true;
+}
+
+/** A FieldsV1 list-element key and the node under it. */
+interface ElementEntry {
+  key: string;
+  child: FieldsV1;
+}
+
+/** The `k:` keys of one list that name the same key fields (e.g. every env entry's {"name":…}). */
+interface KeyGroup {
+  fields: string[];
+  /** Canonical JSON of the key values, in `fields` order → entry. */
+  byValues: Map<string, ElementEntry>;
+  entries: { values: Record<string, unknown>; entry: ElementEntry }[];
 }
 
 /**
- * Whether FieldsV1 list-element key `key` denotes `liveElement` at `index`. Matched against the
- * LIVE element because key fields may be server-defaulted: a container port applied without a
- * protocol is recorded as k:{"containerPort":8080,"protocol":"TCP"}.
+ * A list's FieldsV1 node indexed once, so finding the key of one element costs O(key fields)
+ * instead of parsing every key of the list per element (which made a 3,000-entry env list take
+ * seconds of CPU on every resync and starved the lease renewal).
  */
-function keyMatches(key: string, liveElement: unknown, desiredElement: unknown, index: number): boolean {
-  if (key.startsWith('k:')) {
-    const keyFields = parseJson(key.slice(2));
-    if (!isPlainObject(keyFields) || !isPlainObject(liveElement)) return false;
-    const desired = isPlainObject(desiredElement) ? desiredElement : {};
-    // A key field absent from both desired and live was defaulted only inside the key (servers
-    // that record the defaulted key without returning the defaulted field).
-    return Object.entries(keyFields).every(([k, v]) => deepEqual(liveElement[k], v) || (liveElement[k] === undefined && desired[k] === undefined));
-  }
-  if (key.startsWith('v:')) return deepEqual(parseJson(key.slice(2)), liveElement);
-  return key === `i:${index}`;
+interface ListIndex {
+  byIndex: Map<string, ElementEntry>;
+  byValue: Map<string, ElementEntry>;
+  groups: KeyGroup[];
 }
 
-function elementNode(node: FieldsV1, liveElement: unknown, desiredElement: unknown, index: number): FieldsV1 | undefined {
+const listIndexes = new WeakMap<FieldsV1, ListIndex>();
+
+function listIndex(node: FieldsV1): ListIndex {
+  const cached = listIndexes.get(node);
+  if (cached) return cached;
+  const index: ListIndex = { byIndex: new Map(), byValue: new Map(), groups: [] };
+  const groups = new Map<string, KeyGroup>();
   for (const [key, child] of Object.entries(node)) {
-    if (keyMatches(key, liveElement, desiredElement, index)) return child;
+    const entry = { key, child };
+    if (key.startsWith('i:')) {
+      index.byIndex.set(key, entry);
+    } else if (key.startsWith('v:')) {
+      const value = parseJson(key.slice(2));
+      if (value !== undefined && !index.byValue.has(canonicalJson(value))) index.byValue.set(canonicalJson(value), entry);
+    } else if (key.startsWith('k:')) {
+      const values = parseJson(key.slice(2));
+      if (!isPlainObject(values)) continue;
+      const fields = Object.keys(values).sort();
+      const signature = JSON.stringify(fields);
+      let group = groups.get(signature);
+      if (!group) {
+        group = { fields, byValues: new Map(), entries: [] };
+        groups.set(signature, group);
+        index.groups.push(group);
+      }
+      const canonical = canonicalJson(fields.map((f) => values[f]));
+      if (!group.byValues.has(canonical)) group.byValues.set(canonical, entry);
+      group.entries.push({ values, entry });
+    }
   }
-  return undefined;
+  listIndexes.set(node, index);
+  return index;
+}
+
+/**
+ * The FieldsV1 entry that denotes `liveElement` at `index`. Matched against the LIVE element
+ * because key fields may be server-defaulted: a container port applied without a protocol is
+ * recorded as k:{"containerPort":8080,"protocol":"TCP"}.
+ */
+function findElement(node: FieldsV1, liveElement: unknown, desiredElement: unknown, index: number): ElementEntry | undefined {
+  const idx = listIndex(node);
+  if (isPlainObject(liveElement)) {
+    const desired = isPlainObject(desiredElement) ? desiredElement : {};
+    for (const group of idx.groups) {
+      // A key field absent from both desired and live was defaulted only inside the key (servers
+      // that record the defaulted key without returning the defaulted field): any value matches,
+      // so this rare case scans the group instead of looking the values up.
+      if (group.fields.some((f) => liveElement[f] === undefined && desired[f] === undefined)) {
+        const found = group.entries.find(({ values }) => group.fields.every((f) => deepEqual(liveElement[f], values[f]) || (liveElement[f] === undefined && desired[f] === undefined)));
+        if (found) return found.entry;
+        continue;
+      }
+      if (group.fields.some((f) => liveElement[f] === undefined)) continue;
+      const found = group.byValues.get(canonicalJson(group.fields.map((f) => liveElement[f])));
+      if (found) return found;
+    }
+  }
+  return idx.byValue.get(canonicalJson(liveElement)) ?? idx.byIndex.get(`i:${index}`);
+}
+
+/** JSON with object keys sorted and undefined members dropped: equal strings ⇔ deepEqual values. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
+  if (isPlainObject(value)) {
+    const keys = Object.keys(value).filter((k) => value[k] !== undefined).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'undefined';
 }
 
 /**
@@ -143,7 +214,7 @@ function firstUnowned(desired: unknown, live: unknown, node: FieldsV1, path: str
   if (Array.isArray(desired)) {
     const liveList = Array.isArray(live) ? live : [];
     for (let i = 0; i < desired.length; i++) {
-      const child = elementNode(node, liveList[i], desired[i], i);
+      const child = findElement(node, liveList[i], desired[i], i)?.child;
       if (!child) return `${path}[${i}]`;
       const d = firstUnowned(desired[i], liveList[i], child, `${path}[${i}]`);
       if (d !== undefined) return d;
@@ -166,8 +237,19 @@ function firstUnowned(desired: unknown, live: unknown, node: FieldsV1, path: str
   return undefined;
 }
 
+/** For each element key of a list node, the first live index it denotes (one pass over live). */
+function liveIndexByKey(node: FieldsV1, desired: unknown[], live: unknown[]): Map<string, number> {
+  const byKey = new Map<string, number>();
+  for (let i = 0; i < live.length; i++) {
+    const found = findElement(node, live[i], desired[i], i);
+    if (found && !byKey.has(found.key)) byKey.set(found.key, i);
+  }
+  return byKey;
+}
+
 /** Path of the first owned field that desired no longer sets; undefined when none. */
 function firstExtraOwned(node: FieldsV1, desired: unknown, live: unknown, path: string): string | undefined {
+  let liveIndexes: Map<string, number> | undefined;
   for (const [key, child] of Object.entries(node)) {
     if (key === '.') continue;
     if (key.startsWith('f:')) {
@@ -177,7 +259,8 @@ function firstExtraOwned(node: FieldsV1, desired: unknown, live: unknown, path: 
       const d = firstExtraOwned(child, value, isPlainObject(live) ? live[field] : undefined, `${path}.${field}`);
       if (d !== undefined) return d;
     } else if (Array.isArray(desired) && Array.isArray(live)) {
-      const index = live.findIndex((el, i) => keyMatches(key, el, desired[i], i));
+      liveIndexes ??= liveIndexByKey(node, desired, live);
+      const index = liveIndexes.get(key) ?? -1;
       if (index < 0 || index >= desired.length) return `${path}[${key}]`;
       const d = firstExtraOwned(child, desired[index], live[index], `${path}[${index}]`);
       if (d !== undefined) return d;

@@ -25,8 +25,9 @@ export async function* watchEvents<T extends KubeObject>(
   path: string,
   query: QueryParams,
   signal: AbortSignal,
+  accept?: string,
 ): AsyncGenerator<WatchEvent<T> | { type: 'ERROR'; object: KubeStatus }> {
-  const res = await client.stream({ method: 'GET', path, query: { ...query, watch: 'true' }, signal });
+  const res = await client.stream({ method: 'GET', path, query: { ...query, watch: 'true' }, signal, accept });
   const lines = createInterface({ input: res, crlfDelay: Infinity });
   try {
     for await (const line of lines) {

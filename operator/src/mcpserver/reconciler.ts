@@ -1,7 +1,8 @@
 // reconcile(key): read the McpServer → validate → build the desired children → apply what
 // differs (server-side apply, one field manager) → prune children no longer wanted → verify the
 // MCP endpoint in the background → write status only when it changed. It never looks at the
-// event that enqueued the key (DESIGN §4.1); an invalid spec is a False condition, not an error.
+// event that enqueued the key (level-triggered); an invalid spec is a False condition, not an error.
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { kubeTime } from './quantity.ts';
 import type { V1Deployment, V1Ingress } from '@kubernetes/client-node';
 import { CONDITION_TYPES, FIELD_MANAGER, IDENTITY, REASONS } from '../api/constants.ts';
@@ -9,6 +10,7 @@ import type { McpServer, McpServerStatus } from '../api/mcpserver.ts';
 import { validateMcpServer } from '../api/validation.ts';
 import type { Applier } from '../kube/apply.ts';
 import type { KubeClient } from '../kube/client.ts';
+import { isNotFound } from '../kube/errors.ts';
 import { parseKey } from '../kube/keys.ts';
 import { deepEqual } from '../kube/needs-apply.ts';
 import type { KubeObject } from '../kube/types.ts';
@@ -26,7 +28,8 @@ import { IdentityStep } from './identity/step.ts';
 import { unenforcedFields } from './guarantees.ts';
 import { integrationStatus } from './integrations.ts';
 import { selectorString } from './labels.ts';
-import { referencedObjects, referenceKey } from './references.ts';
+import type { ReferenceIndex } from './reference-index.ts';
+import { referencedObjects, referenceKey, type Reference } from './references.ts';
 import { resolveRuntime } from './runtime.ts';
 import { computeStatus } from './status.ts';
 import { inClusterUrl } from './urls.ts';
@@ -38,6 +41,11 @@ export interface ReconcilerCache {
   child(apiVersion: string, kind: string, namespace: string, name: string): KubeObject | undefined;
   /** Children of one kind whose controller ownerReference points at `ownerUid`. */
   ownedBy(apiVersion: string, kind: string, namespace: string, ownerUid: string): KubeObject[];
+  /**
+   * Metadata of a referenced Secret/ConfigMap from the metadata-only watch: null when it does
+   * not exist, undefined when the watch has not synced yet (then it is read from the API).
+   */
+  referenced?(namespace: string, kind: Reference['kind'], name: string): KubeObject | null | undefined;
 }
 
 export interface ReconcilerDeps {
@@ -54,6 +62,8 @@ export interface ReconcilerDeps {
   now?: () => Date;
   /** Called with every McpServer's Ready status after its reconcile (metrics gauge). */
   onReadyState?: (key: string, ready: 'True' | 'False' | 'Unknown' | undefined) => void;
+  /** Records each server's Secret/ConfigMap references so their changes re-queue it. */
+  referenceIndex?: ReferenceIndex;
   /** EKS Pod Identity associations (default: the real EKS API, SDK defaults, no default cluster). */
   podIdentity?: {
     associations: PodIdentityAssociations;
@@ -85,6 +95,7 @@ export class McpServerReconciler {
     if (!raw) {
       // Deleted: the garbage collector removes the children through their ownerReferences.
       this.deps.verifier.forget(key);
+      this.deps.referenceIndex?.forget(key);
       this.deps.onReadyState?.(key, undefined);
       return;
     }
@@ -108,7 +119,8 @@ export class McpServerReconciler {
       const message = validation.problems.join('; ');
       ctx.logger.info('invalid McpServer spec', { problems: validation.problems });
       const reason = validation.problems.some((p) => p.startsWith('spec.config')) ? REASONS.invalidConfig : REASONS.invalidSpec;
-      const status = computeStatus(previous, { generation, invalid: { reason, message }, missingReferences: [] }, now);
+      const previouslyRunning = this.deps.cache.ownedBy('apps/v1', 'Deployment', namespace, raw.metadata?.uid ?? '').length > 0;
+      const status = computeStatus(previous, { generation, invalid: { reason, message }, previouslyRunning, missingReferences: [] }, now);
       await this.writeStatus(raw, previous, status);
       return;
     }
@@ -125,9 +137,10 @@ export class McpServerReconciler {
     const runtimePreview = resolveRuntime(server, { ...this.deps.settings, referencedVersions: {} });
     const referencedVersions: Record<string, string> = {};
     const missing: string[] = [];
-    for (const ref of referencedObjects(server, runtimePreview)) {
-      const path = `/api/v1/namespaces/${namespace}/${ref.kind === 'Secret' ? 'secrets' : 'configmaps'}/${ref.name}`;
-      const live = await this.deps.client.get(path, ctx.signal);
+    const references = referencedObjects(server, runtimePreview);
+    this.deps.referenceIndex?.track(key, namespace, references);
+    for (const ref of references) {
+      const live = await this.readReference(namespace, ref, ctx.signal);
       referencedVersions[referenceKey(ref)] = live?.metadata?.resourceVersion ?? '';
       if (!live && !ref.optional) missing.push(`${ref.kind} ${ref.name}`);
     }
@@ -148,6 +161,9 @@ export class McpServerReconciler {
     const desired = desiredChildren(server, buildContext);
     const applied = new Map<string, KubeObject>();
     for (const child of desired) {
+      // Diffing a large child is CPU work with no I/O in between when nothing changed: give
+      // timers (the lease renewal) and probes a turn before each one.
+      await yieldToEventLoop();
       ctx.signal.throwIfAborted();
       const live = this.deps.cache.child(child.apiVersion!, child.kind!, namespace, child.metadata!.name!);
       if (child.kind === 'Deployment' && live && autoscalerOwnsReplicas(server)) await this.handOffReplicas(live, ctx);
@@ -186,6 +202,13 @@ export class McpServerReconciler {
     return requeueAfterMs !== undefined ? { requeueAfterMs } : undefined;
   }
 
+  /** A referenced Secret/ConfigMap's metadata: from the watch cache once synced, else a GET. */
+  private async readReference(namespace: string, ref: Reference, signal: AbortSignal): Promise<KubeObject | undefined> {
+    const cached = this.deps.cache.referenced?.(namespace, ref.kind, ref.name);
+    if (cached !== undefined) return cached ?? undefined;
+    return this.deps.client.get(`/api/v1/namespaces/${namespace}/${ref.kind === 'Secret' ? 'secrets' : 'configmaps'}/${ref.name}`, signal);
+  }
+
   /**
    * Before the operator stops applying spec.replicas, a second field manager takes the field
    * over at its live value; without it, dropping the field would reset the Deployment to one
@@ -214,7 +237,14 @@ export class McpServerReconciler {
   private async writeStatus(raw: KubeObject, previous: McpServerStatus | undefined, status: McpServerStatus): Promise<void> {
     if (deepEqual(previous ?? {}, status)) return;
     // Server-side apply of the whole status: fields we stop reporting (externalUrl...) are removed.
-    await this.deps.applier.applyStatus({ apiVersion: raw.apiVersion!, kind: raw.kind!, metadata: { namespace: raw.metadata!.namespace!, name: raw.metadata!.name! }, status });
+    try {
+      await this.deps.applier.applyStatus({ apiVersion: raw.apiVersion!, kind: raw.kind!, metadata: { namespace: raw.metadata!.namespace!, name: raw.metadata!.name! }, status });
+    } catch (err) {
+      // Deleted while this reconcile ran (a normal delete): there is no status left to write,
+      // and the informer's delete event ends the object's reconciles.
+      if (isNotFound(err)) return;
+      throw err;
+    }
     const target = { name: raw.metadata!.name!, namespace: raw.metadata!.namespace!, uid: raw.metadata?.uid, resourceVersion: raw.metadata?.resourceVersion };
     for (const condition of flippedConditions(previous?.conditions, status.conditions ?? [])) {
       await this.deps.events.conditionChanged(target, condition);

@@ -88,8 +88,10 @@ function kitEnv(server: McpServer, ctx: BuildContext, port: number = server.spec
 }
 
 /**
- * One entry per name: a later definition (catalog settings over kit settings, the user's
- * spec.env over both) replaces an earlier one in place, so the order stays stable.
+ * One entry per name: a later definition (catalog settings over kit settings, then spec.env)
+ * replaces an earlier one in place, so the order stays stable. Validation refuses a spec.env
+ * entry that names a variable the operator renders (operator/src/api/reserved-env.ts), so
+ * spec.env only ever adds variables here.
  */
 export function mergeEnv(vars: V1EnvVar[]): V1EnvVar[] {
   const byName = new Map<string, V1EnvVar>();

@@ -11,6 +11,8 @@ export interface StatusObservation {
   generation: number;
   /** undefined when the spec is valid. */
   invalid?: { reason: string; message: string };
+  /** With `invalid`: whether pods of an earlier valid spec exist (they keep running). */
+  previouslyRunning?: boolean;
   deployment?: V1Deployment;
   /** Latest verification of this server, if any. */
   verification?: VerificationResult;
@@ -44,7 +46,7 @@ function availability(deployment: V1Deployment | undefined): Availability {
   const observed = (status.observedGeneration ?? 0) >= (deployment.metadata?.generation ?? 0);
   const rolledOut = observed && updated >= desired && (status.replicas ?? 0) === updated;
   if (desired === 0) {
-    return { condition: { type: C.available, status: 'False', reason: 'ScaledToZero', message: 'scaled to zero replicas' }, rolledOut, desired, ready };
+    return { condition: { type: C.available, status: 'False', reason: REASONS.scaledToZero, message: 'scaled to zero replicas; the server starts again when it is scaled up' }, rolledOut, desired, ready };
   }
   const deploymentAvailable = deployment.status?.conditions?.find((c) => c.type === 'Available')?.status === 'True';
   if (available >= 1 && deploymentAvailable) {
@@ -69,6 +71,22 @@ function describeVerified(v: Extract<VerificationResult, { ok: true }>): string 
   return `${v.server.name} ${v.server.version} answered over MCP ${v.server.protocolVersion} with ${v.toolCount} tool${v.toolCount === 1 ? '' : 's'}`;
 }
 
+/**
+ * Ready names what actually blocks the server: a missing Secret/ConfigMap (the pods cannot
+ * start, so "the Deployment is progressing" would mislead), then availability (including a
+ * scale to zero), then MCP verification.
+ */
+function readyCondition(available: ConditionInput, verified: ConditionInput, missingReferences: string[]): ConditionInput {
+  if (available.status !== 'True' && missingReferences.length > 0) {
+    const list = missingReferences.join(', ');
+    return { type: C.ready, status: 'False', reason: REASONS.missingReference, message: `${list} ${missingReferences.length === 1 ? 'does' : 'do'} not exist; the pods cannot start until ${missingReferences.length === 1 ? 'it is' : 'they are'} created` };
+  }
+  const notReady = [available, verified].find((c) => c.status !== 'True');
+  return notReady
+    ? { type: C.ready, status: 'False', reason: notReady.reason, message: `${notReady.type}: ${notReady.message}` }
+    : { type: C.ready, status: 'True', reason: REASONS.ready, message: 'the server is available and answers MCP' };
+}
+
 export function computeStatus(previous: McpServerStatus | undefined, obs: StatusObservation, now: string): McpServerStatus {
   const next: McpServerStatus = { ...(previous ?? {}), observedGeneration: obs.generation };
   if (obs.url !== undefined) next.url = obs.url;
@@ -82,7 +100,12 @@ export function computeStatus(previous: McpServerStatus | undefined, obs: Status
       [
         { type: C.accepted, status: 'False', reason: obs.invalid.reason, message: obs.invalid.message },
         { type: C.ready, status: 'False', reason: obs.invalid.reason, message: 'the spec is invalid; see the Accepted condition' },
-        { type: C.degraded, status: 'True', reason: obs.invalid.reason, message: 'the spec is invalid; the last valid configuration keeps running' },
+        {
+          type: C.degraded,
+          status: 'True',
+          reason: obs.invalid.reason,
+          message: obs.previouslyRunning ? 'the spec is invalid; the last valid configuration keeps running' : 'the spec is invalid; nothing runs until it is fixed',
+        },
       ],
       obs.generation,
       now,
@@ -121,13 +144,10 @@ export function computeStatus(previous: McpServerStatus | undefined, obs: Status
   }
 
   const accepted: ConditionInput = { type: C.accepted, status: 'True', reason: REASONS.specValid, message: 'the spec is valid' };
-  const notReady = [avail.condition, verified].find((c) => c.status !== 'True');
-  const ready: ConditionInput = notReady
-    ? { type: C.ready, status: 'False', reason: notReady.reason, message: `${notReady.type}: ${notReady.message}` }
-    : { type: C.ready, status: 'True', reason: REASONS.ready, message: 'the server is available and answers MCP' };
+  const ready = readyCondition(avail.condition, verified, obs.missingReferences);
 
   const degradedReasons: { reason: string; message: string }[] = [];
-  if (obs.missingReferences.length > 0) degradedReasons.push({ reason: 'MissingReference', message: `missing ${obs.missingReferences.join(', ')}` });
+  if (obs.missingReferences.length > 0) degradedReasons.push({ reason: REASONS.missingReference, message: `missing ${obs.missingReferences.join(', ')}` });
   if (avail.condition.status === 'True' && avail.ready < avail.desired) degradedReasons.push({ reason: 'ReplicasUnavailable', message: `${avail.ready}/${avail.desired} replicas ready` });
   if (v && !v.ok && avail.condition.status === 'True') degradedReasons.push({ reason: REASONS.mcpVerifyFailed, message: v.error });
   for (const extra of obs.extraConditions ?? []) {

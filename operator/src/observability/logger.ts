@@ -8,6 +8,7 @@ import type { KubeObject } from '../kube/types.ts';
 export type Logger = winston.Logger;
 export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+export type LogFormat = 'json' | 'console';
 
 export interface LoggerOptions {
   level?: LogLevel;
@@ -15,6 +16,18 @@ export interface LoggerOptions {
   stream?: Writable;
   /** Fields on every line, e.g. {component: 'operator'}. */
   defaultMeta?: Record<string, unknown>;
+  /** json (default): one object a line; console: "time LEVEL message key=value ..." for people. */
+  format?: LogFormat;
+}
+
+/** One line for a person: time, level, message, then the fields as key=value (strings quoted when needed). */
+export function consoleLine(info: Record<string, unknown>): string {
+  const { timestamp, level, message, stack, ...fields } = info;
+  const shown = Object.entries(fields)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}=${typeof v === 'string' && /^[^\s"=]+$/.test(v) ? v : JSON.stringify(v)}`);
+  const head = `${String(timestamp)} ${String(level).toUpperCase().padEnd(5)} ${String(message)}`;
+  return [head, ...shown].join(' ') + (typeof stack === 'string' ? `\n${stack}` : '');
 }
 
 export function createLogger(opts: LoggerOptions = {}): Logger {
@@ -22,7 +35,11 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
   return winston.createLogger({
     level: opts.level ?? 'info',
     levels: winston.config.npm.levels,
-    format: winston.format.combine(winston.format.errors({ stack: true }), winston.format.timestamp(), winston.format.json()),
+    format: winston.format.combine(
+      winston.format.errors({ stack: true }),
+      winston.format.timestamp(),
+      opts.format === 'console' ? winston.format.printf((info) => consoleLine(info)) : winston.format.json(),
+    ),
     defaultMeta: opts.defaultMeta,
     transports: [transport],
   });

@@ -25,6 +25,8 @@ export interface OperatorMetrics {
   readonly informerSynced: Gauge<'informer'>;
   /** 1 while this replica holds the lease, else 0. */
   readonly leaderStatus: Gauge<'lease'>;
+  /** Times this replica stopped leading without being asked to (renew deadline missed). */
+  readonly leaderLost: Counter<'lease'>;
   /** McpServers by their Ready condition; set by the reconciler. */
   readonly mcpServersByReady: Gauge<'ready'>;
   /** Sets the three Ready-state series at once (missing states become 0). */
@@ -44,14 +46,26 @@ export const METRIC_NAMES = {
   informerEvents: 'mcpfleet_informer_events_total',
   informerSynced: 'mcpfleet_informer_synced',
   leaderStatus: 'mcpfleet_leader_election_status',
+  leaderLost: 'mcpfleet_leader_election_lost_total',
   mcpServersByReady: 'mcpfleet_mcpservers',
 } as const;
+
+/**
+ * prom-client's default process and Node.js metrics, minus the three gauges it names
+ * nodejs_active_*_total: a `_total` suffix promises a counter, so `promtool check metrics`
+ * (and Prometheus's OpenMetrics parser) reject them. nodejs_active_handles/requests/resources
+ * (by type) carry the same numbers.
+ */
+export function collectPortableDefaultMetrics(registry: Registry): void {
+  collectDefaultMetrics({ register: registry });
+  for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) registry.removeSingleMetric(name);
+}
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}): OperatorMetrics {
   const registry = new Registry();
-  if (opts.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
+  if (opts.defaultMetrics ?? true) collectPortableDefaultMetrics(registry);
   const registers = [registry];
   const mcpServersByReady = new Gauge({ name: METRIC_NAMES.mcpServersByReady, help: 'McpServer objects by the status of their Ready condition.', labelNames: ['ready'] as const, registers });
   return {
@@ -68,6 +82,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Operator
     informerEvents: new Counter({ name: METRIC_NAMES.informerEvents, help: 'Watch events received, by type.', labelNames: ['informer', 'type'] as const, registers }),
     informerSynced: new Gauge({ name: METRIC_NAMES.informerSynced, help: '1 once the informer completed its initial list.', labelNames: ['informer'] as const, registers }),
     leaderStatus: new Gauge({ name: METRIC_NAMES.leaderStatus, help: '1 while this replica holds the leader lease, else 0.', labelNames: ['lease'] as const, registers }),
+    leaderLost: new Counter({ name: METRIC_NAMES.leaderLost, help: 'Times this replica lost the leader lease (could not renew it within the renew deadline).', labelNames: ['lease'] as const, registers }),
     mcpServersByReady,
     setMcpServersByReady(counts) {
       for (const state of ['True', 'False', 'Unknown'] as const) mcpServersByReady.set({ ready: state }, counts[state] ?? 0);

@@ -157,6 +157,7 @@ export class LeaderElector {
     clearTimeout(this.deadlineTimer);
     this.leading = false;
     this.opts.metrics?.leaderStatus.set({ lease: this.opts.name }, 0);
+    if (!this.stopController?.signal.aborted) this.opts.metrics?.leaderLost.inc({ lease: this.opts.name });
     this.log.warn('stopped leading', { reason });
     this.callback(this.opts.onStoppedLeading, 'onStoppedLeading');
   }

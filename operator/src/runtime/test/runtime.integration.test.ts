@@ -97,7 +97,6 @@ describe('runtime end to end against kube-sim', function () {
     health = await startHealthServer({
       host: '127.0.0.1',
       port: 0,
-      registry: metrics.registry,
       readiness: { 'informer:gadgets': () => gadgets.hasSynced(), 'informer:configmaps': () => configMaps.hasSynced() },
       logger,
     });
@@ -158,7 +157,7 @@ describe('runtime end to end against kube-sim', function () {
       const cm = await user.get<KubeObject & { data?: Record<string, string> }>('/api/v1/namespaces/team-a/configmaps/g1-config');
       return cm?.data?.size === '7';
     }, 'child updated');
-    const text = await (await fetch(`${health.url}/metrics`)).text();
+    const text = await metrics.registry.metrics();
     assert.match(text, new RegExp(`${METRIC_NAMES.leaderStatus}\\{lease="runtime-e2e"\\} 1`));
     assert.match(text, new RegExp(`${METRIC_NAMES.reconcileTotal}\\{controller="gadget",result="success"\\} \\d+`));
     assert.match(text, new RegExp(`${METRIC_NAMES.informerSynced}\\{informer="gadgets"\\} 1`));

@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import type { V1Deployment } from '@kubernetes/client-node';
+import { computeStatus, type StatusObservation } from './status.ts';
+
+const T0 = '2026-11-22T00:00:00.000Z';
+const base: StatusObservation = { generation: 1, missingReferences: [], url: 'http://u/mcp', selector: 'a=b' };
+const cond = (s: ReturnType<typeof computeStatus>, type: string) => s.conditions!.find((c) => c.type === type)!;
+
+/** A Deployment whose pods never became ready (e.g. CreateContainerConfigError). */
+function stuck(replicas: number): V1Deployment {
+  return {
+    metadata: { generation: 1 },
+    spec: { replicas, selector: {}, template: {} },
+    status: { observedGeneration: 1, replicas, updatedReplicas: replicas, readyReplicas: 0, availableReplicas: 0, conditions: [{ type: 'Available', status: 'False' }] },
+  } as V1Deployment;
+}
+
+describe('McpServer status names the real blocker', () => {
+  it('a missing Secret: Ready says MissingReference and names it, not DeploymentProgressing', () => {
+    const s = computeStatus(undefined, { ...base, deployment: stuck(1), missingReferences: ['Secret api-keys'] }, T0);
+    assert.equal(cond(s, 'Ready').status, 'False');
+    assert.equal(cond(s, 'Ready').reason, 'MissingReference');
+    assert.match(cond(s, 'Ready').message, /^Secret api-keys does not exist; the pods cannot start until it is created$/);
+    assert.equal(cond(s, 'Degraded').reason, 'MissingReference');
+  });
+
+  it('two missing references are both named', () => {
+    const s = computeStatus(undefined, { ...base, deployment: stuck(1), missingReferences: ['ConfigMap settings', 'Secret api-keys'] }, T0);
+    assert.match(cond(s, 'Ready').message, /^ConfigMap settings, Secret api-keys do not exist; the pods cannot start until they are created$/);
+  });
+
+  it('a scale to zero: Ready says ScaledToZero', () => {
+    const s = computeStatus(undefined, { ...base, deployment: stuck(0) }, T0);
+    assert.equal(cond(s, 'Ready').reason, 'ScaledToZero');
+    assert.match(cond(s, 'Ready').message, /scaled to zero/);
+    assert.equal(cond(s, 'Degraded').status, 'False');
+  });
+
+  it('a brand-new invalid object does not claim that a last valid configuration keeps running', () => {
+    const fresh = computeStatus(undefined, { ...base, invalid: { reason: 'InvalidSpec', message: 'spec.replicas: must be at most 1000' }, previouslyRunning: false }, T0);
+    assert.equal(cond(fresh, 'Degraded').message, 'the spec is invalid; nothing runs until it is fixed');
+    const edited = computeStatus(undefined, { ...base, invalid: { reason: 'InvalidSpec', message: 'x' }, previouslyRunning: true }, T0);
+    assert.equal(cond(edited, 'Degraded').message, 'the spec is invalid; the last valid configuration keeps running');
+  });
+});
