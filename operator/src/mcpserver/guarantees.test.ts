@@ -152,10 +152,15 @@ describe('no silent downgrade: every guarantee against every kind of server', ()
     }
   }
 
-  it('refuses the cache on the stdio-bridge catalog server and duplicate tool renames', () => {
+  it('refuses the cache on the stdio-bridge catalog server, duplicate tool renames and env that would replace the bridge settings', () => {
     const bridge = build('catalog', { catalog: 'stdio-bridge', config: { command: ['python3', '-m', 'mcp_server_time'] }, cache: { ttlSeconds: 5 } });
     assert.match(unenforcedFields(bridge).join(';'), /spec\.cache is not enforced for the stdio-bridge catalog server/);
     const clash = build('image-http', { tools: { overrides: { a: { name: 'x' }, b: { name: 'x' } } } });
     assert.match(unenforcedFields(clash).join(';'), /two tools are renamed to "x"/);
+    const bypass = build('image-stdio', { env: [{ name: 'API_KEYS', value: 'mine' }, { name: 'BRIDGE_COMMAND', value: '["sh"]' }, { name: 'LANG', value: 'C' }] });
+    assert.deepEqual(unenforcedFields(bypass), [
+      'spec.env[0].name: API_KEYS is set by spec.auth.apiKeySecretRef; set it there instead of in spec.env',
+      'spec.env[1].name: BRIDGE_COMMAND is set by spec.command and spec.args; set it there instead of in spec.env',
+    ]);
   });
 });

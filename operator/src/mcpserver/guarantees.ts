@@ -3,6 +3,7 @@
 // accepted configuration keeps running). The table is the single source of truth; a test walks
 // every field against every kind and checks the rendered pods really carry the enforcement.
 import type { McpServer } from '../api/mcpserver.ts';
+import { OPERATOR_RENDERED_ENV } from '../api/reserved-env.ts';
 import { serverKind, type ServerKind } from './runtime.ts';
 
 export const SERVER_KINDS: readonly ServerKind[] = ['catalog', 'image-http', 'image-stdio'];
@@ -60,6 +61,13 @@ function crossFieldProblems(server: McpServer): string[] {
   if (server.spec.catalog === 'stdio-bridge' && server.spec.cache !== undefined) problems.push(`spec.cache is not enforced for the stdio-bridge catalog server (${CACHE_NEEDS_KIT_TOOLS}); remove it`);
   const renamed = Object.values(server.spec.tools?.overrides ?? {}).flatMap((o) => (o.name !== undefined ? [o.name] : []));
   const duplicate = renamed.find((name, i) => renamed.indexOf(name) !== i);
+  if (serverKind(server) === 'image-stdio') {
+    // spec.env reaches the bridge's own environment there: it must not replace the kit settings.
+    (server.spec.env ?? []).forEach((variable, i) => {
+      const owner = Object.hasOwn(OPERATOR_RENDERED_ENV, variable.name) ? OPERATOR_RENDERED_ENV[variable.name] : variable.name.startsWith('BRIDGE_') ? 'spec.command and spec.args' : undefined;
+      if (owner) problems.push(`spec.env[${i}].name: ${variable.name} is set by ${owner}; set it there instead of in spec.env`);
+    });
+  }
   if (duplicate !== undefined) problems.push(`spec.tools.overrides: two tools are renamed to "${duplicate}"; each exposed name must be unique`);
   return problems;
 }
