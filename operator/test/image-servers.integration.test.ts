@@ -86,6 +86,8 @@ describe('image servers behind the kit (kube-sim, real processes)', function () 
     const status = (await h.mcpServer('team-a', 'everything'))!.status!;
     const verifiedNames = (status.tools ?? []).map((t) => t.name);
     assert.ok(verifiedNames.includes('echo') && !verifiedNames.includes('get-env'), `status lists the exposed tools: ${verifiedNames.join(', ')}`);
+    assert.equal(status.toolCount, verifiedNames.length);
+    assert.ok(status.toolsOffered! > status.toolCount!, `status shows what is offered (${status.toolsOffered}) and exposed (${status.toolCount})`);
 
     for (const endpoint of endpoints) {
       const url = `${endpoint}/mcp`;
@@ -120,6 +122,8 @@ describe('image servers behind the kit (kube-sim, real processes)', function () 
       }),
     );
     const endpoints = await readyEndpoints('time', 2);
+    const status = (await h.mcpServer('team-a', 'time'))!.status!;
+    assert.deepEqual([status.toolCount, status.toolsOffered, status.tools?.map((t) => t.name)], [1, 2, ['now']]);
     for (const endpoint of endpoints) {
       for (const protocol of ['current', 'legacy'] as const) {
         const client = await connectClient(`${endpoint}/mcp`, { protocol, headers: { 'x-api-key': KEY } });

@@ -26,7 +26,7 @@ import { closeRedis, connectRedis } from './redis.ts';
 import type { CatalogServer } from './tool.ts';
 import { createToolRunner } from './toolRunner.ts';
 import { listenKit } from './serve.ts';
-import { applyToolPolicy } from './toolPolicy.ts';
+import { applyToolPolicy, isOpenPolicy } from './toolPolicy.ts';
 
 export interface KitOptions {
   /** Use this logger instead of building one from LOG_LEVEL (tests capture logs this way). */
@@ -144,7 +144,8 @@ export async function startHttpKit(catalog: CatalogServer, config: KitConfig, op
   const services = await buildServices(catalog, config, options, process.stdout);
   const { logger, metrics } = services;
   const exposed = services.catalog;
-  const build = catalog.mcpServer ? () => catalog.mcpServer!() : () => buildMcpServer(exposed, services.runners);
+  const surface = isOpenPolicy(config.toolPolicy) ? undefined : { offered: catalog.tools.length, exposed: exposed.tools.length };
+  const build = catalog.mcpServer ? () => catalog.mcpServer!() : () => buildMcpServer(exposed, services.runners, surface ? { surface } : {});
   const pool = new McpServerPool(build);
   const handler: McpHttpHandler = createMcpHandler(pool.factory, {
     legacy: 'stateless',
@@ -158,7 +159,7 @@ export async function startHttpKit(catalog: CatalogServer, config: KitConfig, op
     options.fastPath === false || catalog.mcpServer
       ? undefined
       : await createFastPath(
-          buildMcpServer(exposed, services.runners, { supportedProtocolVersions: [...SUPPORTED_PROTOCOL_VERSIONS, FAST_PATH_REVISION] }),
+          buildMcpServer(exposed, services.runners, { supportedProtocolVersions: [...SUPPORTED_PROTOCOL_VERSIONS, FAST_PATH_REVISION], ...(surface && { surface }) }),
           (error) => logger.debug('mcp handler reported', { error: error.message }),
         );
   if (options.fastPath !== false && !catalog.mcpServer && fastPath === undefined) logger.warn('fast path unavailable with this SDK version; serving every request through the SDK entry');

@@ -2,7 +2,7 @@
 // tools/list (so their answers can be policed and measured), calls to tools the policy hides
 // (answered by the proxy, never forwarded), and the rewriting of answers on the way back.
 import type { ToolPolicy } from '../kit/toolPolicy.ts';
-import { applyToolPolicy, exposedName, isOpenPolicy, resolveToolCall, unknownToolMessage } from '../kit/toolPolicy.ts';
+import { applyToolPolicy, exposedName, isOpenPolicy, resolveToolCall, unknownToolMessage, withSurfaceMeta } from '../kit/toolPolicy.ts';
 
 type Id = string | number;
 
@@ -69,7 +69,7 @@ export interface ResponseFindings {
 
 interface JsonRpcResponse {
   id?: Id | null;
-  result?: { tools?: unknown; isError?: unknown };
+  result?: { tools?: unknown; isError?: unknown; _meta?: Record<string, unknown> };
   error?: unknown;
 }
 
@@ -84,8 +84,9 @@ export function policeResponse(policy: ToolPolicy, request: Pick<PolicedRequest,
     return { message, call: { id, outcome } };
   }
   if (request.lists.has(id) && Array.isArray(response.result?.tools) && !isOpenPolicy(policy)) {
-    const tools = (response.result.tools as unknown[]).filter((t): t is { name: string } => typeof (t as { name?: unknown })?.name === 'string');
-    return { message: { ...response, result: { ...response.result, tools: applyToolPolicy(policy, tools) } } };
+    const offered = (response.result.tools as unknown[]).filter((t): t is { name: string } => typeof (t as { name?: unknown })?.name === 'string');
+    const exposed = applyToolPolicy(policy, offered);
+    return { message: { ...response, result: withSurfaceMeta({ ...response.result, tools: exposed }, { offered: offered.length, exposed: exposed.length }) } };
   }
   return { message };
 }

@@ -419,8 +419,9 @@ export const mcpServerStatusSchema = z
       .array(z.strictObject({ name: z.string().describe('Tool name.'), title: z.string().optional().describe('Tool title.') }).describe('A tool.'))
       .max(100)
       .optional()
-      .describe('Tools the server offers (first 100).'),
-    toolCount: z.number().int().optional().describe('Number of tools the server offers.'),
+      .describe('Tools exposed to clients, as verified through the kit (first 100).'),
+    toolCount: z.number().int().optional().describe('Number of tools exposed to clients (after spec.tools).'),
+    toolsOffered: z.number().int().optional().describe('Number of tools the server itself offers, when spec.tools hides some of them from clients.'),
     lastVerifiedTime: z.string().optional().meta({ format: 'date-time' }).describe('When the MCP endpoint was last verified.'),
     conditions: z.array(conditionSchema).optional().describe('Accepted, Available, Verified, Ready, Degraded and integration conditions.').meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['type'] }),
   })

@@ -68,7 +68,8 @@ function availability(deployment: V1Deployment | undefined): Availability {
 
 function describeVerified(v: Extract<VerificationResult, { ok: true }>): string {
   if (!v.server) return `OAuth-protected endpoint publishes its metadata for ${v.protectedResource}; tools are listed only with a token`;
-  return `${v.server.name} ${v.server.version} answered over MCP ${v.server.protocolVersion} with ${v.toolCount} tool${v.toolCount === 1 ? '' : 's'}`;
+  const hidden = v.toolsOffered !== undefined && v.toolsOffered > v.toolCount ? ` exposed of ${v.toolsOffered} offered (spec.tools hides ${v.toolsOffered - v.toolCount})` : '';
+  return `${v.server.name} ${v.server.version} answered over MCP ${v.server.protocolVersion} with ${v.toolCount} tool${v.toolCount === 1 ? '' : 's'}${hidden}`;
 }
 
 /**
@@ -127,10 +128,12 @@ export function computeStatus(previous: McpServerStatus | undefined, obs: Status
     verified = { type: C.verified, status: 'True', reason: REASONS.mcpVerified, message: describeVerified(v) };
     const server = v.server;
     const tools = v.tools.slice(0, MAX_STATUS_TOOLS).map((t) => (t.title ? { name: t.name, title: t.title } : { name: t.name }));
-    const unchanged = JSON.stringify(previous?.server) === JSON.stringify(server) && JSON.stringify(previous?.tools) === JSON.stringify(tools) && previous?.toolCount === v.toolCount;
+    const unchanged = JSON.stringify(previous?.server) === JSON.stringify(server) && JSON.stringify(previous?.tools) === JSON.stringify(tools) && previous?.toolCount === v.toolCount && previous?.toolsOffered === v.toolsOffered;
     next.server = server;
     next.tools = tools;
     next.toolCount = v.toolCount;
+    if (v.toolsOffered !== undefined) next.toolsOffered = v.toolsOffered;
+    else delete next.toolsOffered;
     next.lastVerifiedTime = unchanged && previous?.lastVerifiedTime ? previous.lastVerifiedTime : v.at;
   } else if (v && !v.ok) {
     verified = { type: C.verified, status: 'False', reason: REASONS.mcpVerifyFailed, message: v.error };

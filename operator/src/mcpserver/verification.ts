@@ -12,7 +12,7 @@ export interface VerifiedTool {
 }
 
 export type VerificationResult =
-  | { ok: true; generation: number; at: string; endpoint: string; server: VerifiedServer; tools: VerifiedTool[]; toolCount: number }
+  | { ok: true; generation: number; at: string; endpoint: string; server: VerifiedServer; tools: VerifiedTool[]; toolCount: number; toolsOffered?: number }
   /** An OAuth-protected server: reachable and publishing its metadata; tools need a token. */
   | { ok: true; generation: number; at: string; endpoint: string; protectedResource: string; server?: undefined }
   | { ok: false; generation: number; at: string; error: string; endpoint?: string; failures: number };

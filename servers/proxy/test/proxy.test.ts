@@ -12,6 +12,7 @@ import { parseProxyConfig } from '../config.ts';
 import { startProxy, type RunningProxy } from '../run.ts';
 import { startEverythingHttp, type UpstreamProcess } from './upstreams.ts';
 import { ConfigError } from '../../kit/env.ts';
+import { TOOL_SURFACE_META_KEY } from '../../kit/toolPolicy.ts';
 
 const KEY = 'proxy-test-key-0123456789';
 const POLICY = { deny: ['get-env', 'trigger-*-request*'], overrides: { echo: { name: 'say', description: 'Says the message back.' } } };
@@ -83,6 +84,10 @@ describe('kit proxy in front of server-everything (Streamable HTTP)', function (
     assert.ok(!names.some((n) => /^trigger-.*-request/.test(n)), 'glob-denied tools hidden');
     assert.ok(names.includes('get-sum'), 'other tools stay');
     assert.equal(tools.find((t) => t.name === 'say')!.description, 'Says the message back.');
+    const listed = await client.listTools();
+    const surface = listed._meta?.[TOOL_SURFACE_META_KEY] as { offered: number; exposed: number };
+    assert.equal(surface.exposed, listed.tools.length);
+    assert.ok(surface.offered > surface.exposed, 'the upstream offers more than the policy exposes');
   });
 
   it('refuses hidden tools by name, as if they did not exist, and calls renamed ones', async () => {

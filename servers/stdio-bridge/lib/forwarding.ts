@@ -5,7 +5,7 @@
 import type { Client } from '@modelcontextprotocol/client';
 import { McpServer, ProtocolError, ProtocolErrorCode } from '@modelcontextprotocol/server';
 import type { ToolPolicy } from '../../kit/toolPolicy.ts';
-import { applyToolPolicy, OPEN_POLICY, resolveToolCall, unknownToolMessage } from '../../kit/toolPolicy.ts';
+import { applyToolPolicy, isOpenPolicy, OPEN_POLICY, resolveToolCall, unknownToolMessage, withSurfaceMeta } from '../../kit/toolPolicy.ts';
 import type { StdioBridgePool } from './pool.ts';
 import { BridgeError } from './types.ts';
 
@@ -55,7 +55,9 @@ export function buildForwardingServer(pool: StdioBridgePool, identity: Forwarded
   if (identity.capabilities.tools) {
     inner.setRequestHandler('tools/list', async (request, ctx) => {
       const listed = await pool.run((client, options) => client.listTools(request.params, options), signalOf(ctx));
-      return { ...listed, tools: applyToolPolicy(policy, listed.tools) };
+      if (isOpenPolicy(policy)) return listed;
+      const tools = applyToolPolicy(policy, listed.tools);
+      return withSurfaceMeta({ ...listed, tools }, { offered: listed.tools.length, exposed: tools.length });
     });
     inner.setRequestHandler('tools/call', async (request, ctx) => {
       const upstream = resolveToolCall(policy, request.params.name);
