@@ -289,9 +289,29 @@ const monitoringSchema = z
       .strictObject({
         enabled: z.boolean().default(true).describe('Create the PrometheusRule.'),
         labels: stringMap.optional().describe('Labels your Prometheus selects rules by.'),
+        toolSlo: z
+          .strictObject({
+            enabled: z.boolean().default(true).describe('Add per-tool alerts for every verified tool.'),
+            errorRatio: z.number().gt(0).max(1).default(0.1).describe('Share of failed calls (error or tool_error) over 5 minutes above which a tool alerts.'),
+            p99Seconds: z.number().positive().max(3600).default(5).describe('p99 call duration over 5 minutes above which a tool alerts.'),
+            tools: z
+              .record(
+                z.string().min(1).max(128),
+                z
+                  .strictObject({
+                    errorRatio: z.number().gt(0).max(1).optional().describe('This tool\'s error-ratio threshold.'),
+                    p99Seconds: z.number().positive().max(3600).optional().describe('This tool\'s p99 latency threshold.'),
+                  })
+                  .describe('Thresholds for one tool.'),
+              )
+              .optional()
+              .describe('Per-tool thresholds, keyed by the tool name clients see.'),
+          })
+          .optional()
+          .describe('Per-tool SLO alerts (error ratio and p99 latency), generated from the verified tool list; defaults 10% and 5 s.'),
       })
       .optional()
-      .describe('Alerts on 5xx rate, p99 latency above 2s and tool error rate.'),
+      .describe('Alerts on 5xx rate, p99 latency above 2s and tool error rate, plus per-tool SLO alerts.'),
   })
   .describe('Prometheus Operator objects, created when that API is installed.');
 
