@@ -35,13 +35,14 @@ describe('image servers behind the kit (kube-sim, real processes)', function () 
     work = await mkdtemp(path.join(os.tmpdir(), 'mcpfleet-image-servers-'));
     const bundle = path.join(work, 'stdio-bridge.mjs');
     await bundleStdioBridge(bundle);
-    let harness: Harness | undefined;
+    // The runner reads Secrets through the API of the harness it is part of (set just below).
+    const api: { harness?: Harness } = {};
     const readSecret = async (namespace: string, name: string, key: string) => {
-      const secret = await harness?.get<{ data?: Record<string, string> }>(`/api/v1/namespaces/${namespace}/secrets/${name}`);
+      const secret = await api.harness?.get<{ data?: Record<string, string> }>(`/api/v1/namespaces/${namespace}/secrets/${name}`);
       const data = secret?.data?.[key];
       return data === undefined ? undefined : Buffer.from(data, 'base64').toString('utf8');
     };
-    harness = await startHarness({
+    api.harness = await startHarness({
       runners: [
         podProcessRunner({
           repoRoot: REPO_ROOT,
@@ -53,7 +54,7 @@ describe('image servers behind the kit (kube-sim, real processes)', function () 
         }),
       ],
     });
-    h = harness;
+    h = api.harness;
     const created = await h.request('POST', '/api/v1/namespaces/team-a/secrets', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'mcp-keys', namespace: 'team-a' }, data: { keys: Buffer.from(`${KEY}\n`).toString('base64') } });
     assert.equal(created.status, 201);
   });
