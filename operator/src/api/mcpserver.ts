@@ -334,6 +334,19 @@ const toolsSchema = z
       )
       .optional()
       .describe('Per-tool overrides, keyed by the name the server gives the tool.'),
+    pinning: z
+      .strictObject({
+        mode: z
+          .enum(['observe', 'alert'])
+          .default('observe')
+          .describe('observe: a changed surface sets Degraded=True (ToolSurfaceChanged), an Event and the mcpfleet_tool_surface_drift metric; alert: the same plus a PrometheusRule alert.'),
+        approved: z
+          .record(z.string().min(1).max(128), z.string().regex(/^sha256:[0-9a-f]{64}$/, { message: 'must be a tool digest from status.toolSurface.tools (sha256:<64 hex>)' }))
+          .optional()
+          .describe('Approved digest per tool name (copy from status.toolSurface.tools); unset: the surface of the first verification is adopted (status.toolSurface.adopted).'),
+      })
+      .optional()
+      .describe('Pins the tool surface: the verifier digests every tool (name, title, description, schemas, annotations) and reports drift from the approved digests.'),
   })
   .describe('Tool policy, enforced by the kit in front of every kind of server on tools/list and tools/call.');
 
@@ -442,6 +455,14 @@ export const mcpServerStatusSchema = z
       .describe('Tools exposed to clients, as verified through the kit (first 100).'),
     toolCount: z.number().int().optional().describe('Number of tools exposed to clients (after spec.tools).'),
     toolsOffered: z.number().int().optional().describe('Number of tools the server itself offers, when spec.tools hides some of them from clients.'),
+    toolSurface: z
+      .strictObject({
+        digest: z.string().describe('Digest of the whole verified surface (every tool name with its digest).'),
+        tools: z.record(z.string(), z.string()).describe('Digest per verified tool (first 100 tools).'),
+        adopted: z.record(z.string(), z.string()).optional().describe('With spec.tools.pinning and no approved digests: the surface adopted at the first verification, the baseline drift is measured against.'),
+      })
+      .optional()
+      .describe('The verified tool surface, for pinning.'),
     lastVerifiedTime: z.string().optional().meta({ format: 'date-time' }).describe('When the MCP endpoint was last verified.'),
     conditions: z.array(conditionSchema).optional().describe('Accepted, Available, Verified, Ready, Degraded and integration conditions.').meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['type'] }),
   })

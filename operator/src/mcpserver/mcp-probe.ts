@@ -3,6 +3,7 @@
 // disconnect. OAuth-protected servers cannot be called without a token: for them the probe
 // checks that the RFC 9728 protected-resource metadata is served instead.
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { toolDigest } from './tool-surface.ts';
 import type { VerifiedServer, VerifiedTool } from './verification.ts';
 
 export interface ProbeOptions {
@@ -41,7 +42,7 @@ export async function probeMcpEndpoint(url: string, opts: ProbeOptions): Promise
     let cursor: string | undefined;
     for (let page = 0; page < (opts.maxPages ?? 10); page++) {
       const result = await client.listTools(cursor ? { cursor } : {}, { timeout: opts.timeoutMs });
-      for (const tool of result.tools) tools.push(tool.title ? { name: tool.name, title: tool.title } : { name: tool.name });
+      for (const tool of result.tools) tools.push({ name: tool.name, ...(tool.title ? { title: tool.title } : {}), digest: toolDigest(tool) });
       const pageOffered = offeredOnPage(result._meta);
       if (pageOffered !== undefined) offered = (offered ?? 0) + pageOffered;
       cursor = result.nextCursor;

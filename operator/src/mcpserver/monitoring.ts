@@ -168,10 +168,30 @@ export function toolSloRules(server: McpServer): AlertRule[] {
   });
 }
 
+/** spec.tools.pinning.mode alert: an alert while the operator reports drift of the pinned surface. */
+export function surfaceDriftRules(server: McpServer): AlertRule[] {
+  if (server.spec.tools?.pinning?.mode !== 'alert') return [];
+  const name = server.metadata.name!;
+  const ns = server.metadata.namespace!;
+  return [
+    {
+      alert: 'McpServerToolSurfaceChanged',
+      // The operator exports the metric; its scrape labels differ from the server's, so match by the McpServer labels.
+      expr: `max(mcpfleet_tool_surface_drift{mcpserver_namespace=${promString(ns)},mcpserver=${promString(name)}}) > 0`,
+      for: '0m',
+      labels: { severity: 'warning', namespace: ns, mcpserver: name },
+      annotations: {
+        summary: `The tool surface of McpServer ${ns}/${name} changed since it was approved`,
+        description: '{{ $value }} tools were added, removed or changed; see the Degraded condition for which, and approve them in spec.tools.pinning.approved.',
+      },
+    },
+  ];
+}
+
 export function buildPrometheusRule(server: McpServer): PrometheusRule | undefined {
   if (!wantsPrometheusRule(server)) return undefined;
   const group = `mcpfleet.${server.metadata.namespace!}.${server.metadata.name!}`;
-  const perTool = toolSloRules(server);
+  const perTool = [...surfaceDriftRules(server), ...toolSloRules(server)];
   return {
     apiVersion: MONITORING_API_VERSION,
     kind: 'PrometheusRule',

@@ -9,6 +9,8 @@ export interface VerifiedServer {
 export interface VerifiedTool {
   name: string;
   title?: string;
+  /** Digest of everything a client reads about the tool (tool-surface.ts). */
+  digest?: string;
 }
 
 export type VerificationResult =
