@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { formatClientConfigs } from './client-config.ts';
 import { startDemo } from './demo.ts';
 import { watchNewServers } from './new-servers.ts';
+import { startDemoConsole } from './console.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const workDir = path.join(repoRoot, '.cache/demo');
@@ -47,11 +48,14 @@ for (const server of demo.servers()) {
   console.log(`${server.namespace}/${server.name} (${server.catalog}): ${server.urls.join(' ') || 'no replica running'}${auth}`);
 }
 console.log(`operator metrics: ${demo.operator.metricsUrl}/metrics   server logs: ${path.join(workDir, 'logs')}`);
+const webConsole = await startDemoConsole({ repoRoot, sim: demo.sim, log: (line) => console.log(line) });
+console.log(`web console: ${webConsole.url}`);
 console.log('');
 console.log(formatClientConfigs(demo.servers().filter((s) => s.urls.length > 0).map((s) => ({ name: s.name, url: s.urls[0]!, apiKey: s.apiKey }))));
 if (!ready) console.log(`\nnot Ready after 120 s: ${notReady.join(', ')} (kubectl describe mcp shows why)`);
 
 if (exitWhenReady || !existsSync('/dev/tty')) {
+  await webConsole.stop();
   await demo.stop();
   process.exitCode = ready ? 0 : 1;
 } else {
@@ -66,5 +70,6 @@ if (exitWhenReady || !existsSync('/dev/tty')) {
   });
   watch.stop();
   console.log('stopping...');
+  await webConsole.stop();
   await demo.stop();
 }

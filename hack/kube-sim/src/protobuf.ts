@@ -73,6 +73,14 @@ const DELETE_OPTIONS: Message = {
 };
 KINDS['v1/DeleteOptions'] = DELETE_OPTIONS;
 KINDS['meta.k8s.io/v1/DeleteOptions'] = DELETE_OPTIONS;
+// kubectl auth can-i sends its access reviews with protobuf (authorization.ts answers them).
+const RESOURCE_ATTRIBUTES: Message = { 1: ['namespace', 'string'], 2: ['verb', 'string'], 3: ['group', 'string'], 4: ['version', 'string'], 5: ['resource', 'string'], 6: ['subresource', 'string'], 7: ['name', 'string'] };
+const NON_RESOURCE_ATTRIBUTES: Message = { 1: ['path', 'string'], 2: ['verb', 'string'] };
+KINDS['authorization.k8s.io/v1/SelfSubjectAccessReview'] = { 1: ['metadata', OBJECT_META], 2: ['spec', { 1: ['resourceAttributes', RESOURCE_ATTRIBUTES], 2: ['nonResourceAttributes', NON_RESOURCE_ATTRIBUTES] }] };
+KINDS['authorization.k8s.io/v1/SubjectAccessReview'] = {
+  1: ['metadata', OBJECT_META],
+  2: ['spec', { 1: ['resourceAttributes', RESOURCE_ATTRIBUTES], 2: ['nonResourceAttributes', NON_RESOURCE_ATTRIBUTES], 3: ['user', 'string'], 4: ['groups', 'string', true], 6: ['uid', 'string'] }],
+};
 
 const MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
 const UNKNOWN: Message = { 1: ['typeMeta', { 1: ['apiVersion', 'string'], 2: ['kind', 'string'] }], 2: ['raw', 'json'] };

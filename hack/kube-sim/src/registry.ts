@@ -5,6 +5,7 @@
 import type { KubeObject, PrinterColumn, ResourceInfo } from './types.ts';
 import type { JSONSchemaProps } from './algebra/schema.ts';
 import { resourceKeyOf } from './types.ts';
+import { ACCESS_REVIEW_RESOURCES } from './authorization.ts';
 
 const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
@@ -107,6 +108,7 @@ export class Registry {
 
   constructor() {
     for (const spec of BUILTINS) this.add(builtinInfo(spec));
+    for (const spec of ACCESS_REVIEW_RESOURCES) this.add({ ...builtinInfo(spec), verbs: [...spec.verbs] });
   }
 
   private add(info: ResourceInfo): void {

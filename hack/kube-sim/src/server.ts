@@ -22,6 +22,7 @@ import { parseFieldSelector, parseLabelSelector, SelectorError } from './algebra
 import { defaultColumnsFor, defaultCrdColumns, toTable } from './algebra/table.ts';
 import { openApiDocumentFor, openApiIndex } from './openapi.ts';
 import { isPlainObject } from './object-util.ts';
+import { isAccessReview, serveAccessReview } from './authorization.ts';
 
 export const SIMULATED_VERSION = {
   major: '1',
@@ -114,6 +115,7 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
     if (info === undefined) {
       throw new ApiError(404, 'NotFound', 'the server could not find the requested resource', { group: r.group, kind: r.plural });
     }
+    if (isAccessReview(r.group, r.plural) && r.name === '') return await serveAccessReview(deps.store, req, res, r.plural);
     await serveResource(deps, req, res, url, r, info, verb, userAgent);
   } catch (err) {
     const apiErr = toApiError(err);
