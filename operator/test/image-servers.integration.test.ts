@@ -18,6 +18,8 @@ import { podProcessRunner } from './pod-process-runner.ts';
 const KEY = 'image-server-key-0123456789abcdef';
 const EVERYTHING_IMAGE = 'ghcr.io/acme/everything:1';
 const TIME_IMAGE = 'ghcr.io/acme/mcp-time:1';
+const CHANGING_IMAGE = 'ghcr.io/acme/changing:1';
+const CHANGING = path.join(REPO_ROOT, 'operator/test/fixtures/changing-server.ts');
 const JSON_HEADERS = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
 const INIT = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
 
@@ -43,11 +45,13 @@ describe('image servers behind the kit (kube-sim, real processes)', function () 
       return data === undefined ? undefined : Buffer.from(data, 'base64').toString('utf8');
     };
     api.harness = await startHarness({
+      // Re-verify often: a rollout can leave the old pod answering the first probe of a generation.
+      operatorFlags: ['--verify-interval', '3s'],
       runners: [
         podProcessRunner({
           repoRoot: REPO_ROOT,
           serversImage: SERVERS_IMAGE,
-          images: { [EVERYTHING_IMAGE]: [process.execPath, EVERYTHING, 'streamableHttp'] },
+          images: { [EVERYTHING_IMAGE]: [process.execPath, EVERYTHING, 'streamableHttp'], [CHANGING_IMAGE]: [process.execPath, CHANGING] },
           readSecret,
           env: { STDIO_BRIDGE_BUNDLE: bundle, LOG_LEVEL: 'warn', BRIDGE_START_TIMEOUT: '120' },
           ...(process.env.MCPFLEET_TEST_LOGS ? { log: (pod, container, line) => process.stderr.write(`[${pod}/${container}] ${line}`) } : {}),
@@ -138,6 +142,36 @@ describe('image servers behind the kit (kube-sim, real processes)', function () 
         await assert.rejects(client.callTool({ name: 'get_current_time', arguments: { timezone: 'UTC' } }), /Tool get_current_time not found/);
       }
     }
+  });
+
+  it('reports a tool whose schema changes after verification: Degraded=ToolSurfaceChanged, an Event, the metric', async () => {
+    const spec = (schema: string) => ({ image: CHANGING_IMAGE, transport: { port: 3002 }, env: [{ name: 'FIXTURE_SCHEMA', value: schema }], tools: { pinning: { mode: 'alert' } } });
+    await h.apply(mcp('changing', spec('v1')));
+    await readyEndpoints('changing', 1);
+    const adopted = await waitFor('the first surface adopted', async () => (await h.mcpServer('team-a', 'changing'))?.status?.toolSurface?.adopted);
+    assert.deepEqual(Object.keys(adopted), ['lookup']);
+    assert.equal((await h.condition('team-a', 'changing', 'Degraded'))?.status, 'False');
+
+    await h.apply(mcp('changing', spec('v2')));
+    const degraded = await waitFor('Degraded=ToolSurfaceChanged', async () => {
+      const c = await h.condition('team-a', 'changing', 'Degraded');
+      return c?.status === 'True' && c.reason === 'ToolSurfaceChanged' ? c : undefined;
+    }, 240_000);
+    assert.match(degraded.message, /changed lookup/);
+    const events = await waitFor('the Event', async () => {
+      const list = await h.get<{ items: { reason: string; message: string; involvedObject: { name: string } }[] }>('/api/v1/namespaces/team-a/events');
+      const found = list?.items.filter((e) => e.involvedObject.name === 'changing' && e.reason === 'ToolSurfaceChanged');
+      return found && found.length > 0 ? found : undefined;
+    });
+    assert.match(events[0]!.message, /changed lookup/);
+    const metric = await h.operator.metrics.registry.getSingleMetric('mcpfleet_tool_surface_drift')!.get();
+    assert.deepEqual(metric.values.map((v) => [v.labels, v.value]), [[{ mcpserver_namespace: 'team-a', mcpserver: 'changing' }, 1]]);
+
+    // Approving the new surface is a spec change; the drift clears and the series goes away.
+    const current = (await h.mcpServer('team-a', 'changing'))!.status!.toolSurface!.tools;
+    await h.apply(mcp('changing', { ...spec('v2'), tools: { pinning: { mode: 'alert', approved: current } } }));
+    await waitFor('Degraded=False after approval', async () => (await h.condition('team-a', 'changing', 'Degraded'))?.status === 'False', 120_000);
+    assert.deepEqual((await h.operator.metrics.registry.getSingleMetric('mcpfleet_tool_surface_drift')!.get()).values, []);
   });
 
   it('refuses a field it cannot enforce for an image with Accepted=False and creates nothing', async () => {
