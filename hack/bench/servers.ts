@@ -285,12 +285,19 @@ async function benchMain(): Promise<void> {
   }
 }
 
+async function benchWithMemory(): Promise<void> {
+  await benchMain();
+  if (process.env.BENCH_MEMORY === '0') return;
+  const { printMemoryProbes, runMemoryProbes } = await import('./memoryProbes.ts');
+  printMemoryProbes(await runMemoryProbes());
+}
+
 const serveIndex = process.argv.indexOf('--serve');
 if (serveIndex >= 0) {
   const upstreamArg = process.argv[serveIndex + 2];
   childMain(process.argv[serveIndex + 1] as Variant, upstreamArg ? Number(upstreamArg) : undefined);
 } else {
-  benchMain().then(
+  benchWithMemory().then(
     () => process.exit(0),
     (error: unknown) => {
       console.error(error);

@@ -201,6 +201,7 @@ describe('platform integrations against kube-sim', function () {
     const env = Object.fromEntries(((await h.get<V1Deployment>(DEPLOY('default', 's3-summarizer')))!.spec!.template.spec!.containers[0]!.env ?? []).map((e) => [e.name, e.value]));
     assert.equal(env.RATE_LIMIT_RPS, '10');
     assert.equal(env.RATE_LIMIT_BURST, '5');
+    assert.equal(env.RATE_LIMIT_DAILY_QUOTA, '1000');
     assert.equal(env.API_KEYS_FILE, '/etc/mcpfleet/api-keys/keys');
     assert.equal(env.S3_BUCKET_NAME, 'mcp-dev-files');
     assert.equal(env.BEDROCK_MODEL_ID, 'anthropic.claude-3-haiku-20240307-v1:0');

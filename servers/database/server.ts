@@ -19,6 +19,8 @@ export function createServer(deps: DatabaseServerDeps): CatalogServer {
     source: config.databasePath ? { kind: 'file', path: config.databasePath } : { kind: 'sample' },
     caps: { maxRows: config.maxRows, maxResultBytes: config.maxResultBytes },
     deadlineMs: config.queryDeadlineMs,
+    maxProcesses: config.queryProcesses,
+    maxProcessBytes: config.maxQueryMemoryBytes,
   });
   const run: RunOperation = (operation, signal) => host.run(operation, signal);
   const which = config.databasePath ? `the SQLite database mounted at ${config.databasePath}` : 'the built-in sample database (tables users and projects)';

@@ -11,6 +11,8 @@ import { nameRoots, type Root } from './lib/roots.ts';
 export interface FilesystemConfig {
   roots: Root[];
   allowWrite: boolean;
+  /** Serve files with more than one hard link (off: such a file may be an outside file in disguise). */
+  allowHardLinks: boolean;
   maxReadBytes: number;
   maxWriteBytes: number;
 }
@@ -21,6 +23,11 @@ const byteCount = (example: string) =>
     .int(`must be a whole number of bytes, e.g. ${example}`)
     .min(1, 'must be at least 1')
     .max(1024 * 1024 * 1024, 'must be at most 1073741824 (1 GiB)');
+
+const booleanSetting = z.preprocess(
+  (value) => (typeof value === 'string' ? value.trim().toLowerCase() || undefined : value),
+  z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
+);
 
 const envSchema = z.object({
   FS_ROOTS: z.preprocess(
@@ -34,10 +41,8 @@ const envSchema = z.object({
           .min(1, 'must list at least one directory, e.g. /data'),
       ),
   ),
-  FS_ALLOW_WRITE: z.preprocess(
-    (value) => (typeof value === 'string' ? value.trim().toLowerCase() || undefined : value),
-    z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
-  ),
+  FS_ALLOW_WRITE: booleanSetting,
+  FS_ALLOW_HARDLINKS: booleanSetting,
   FS_MAX_READ_BYTES: z.preprocess(unsetIfEmpty, byteCount('1048576').default(1_048_576)),
   FS_MAX_WRITE_BYTES: z.preprocess(unsetIfEmpty, byteCount('1048576').default(1_048_576)),
 });
@@ -54,6 +59,7 @@ export function parseFilesystemConfig(env: Readonly<Record<string, string | unde
   return {
     roots: nameRoots(paths),
     allowWrite: data.FS_ALLOW_WRITE === 'true',
+    allowHardLinks: data.FS_ALLOW_HARDLINKS === 'true',
     maxReadBytes: data.FS_MAX_READ_BYTES,
     maxWriteBytes: data.FS_MAX_WRITE_BYTES,
   };

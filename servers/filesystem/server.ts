@@ -19,11 +19,11 @@ export function createServer(deps: FilesystemServerDeps): CatalogServer {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tools have heterogeneous schemas
   const tools: ToolDefinition<any, any>[] = [
     createListDirectoryTool({ roots }),
-    createReadFileTool({ roots, maxReadBytes: config.maxReadBytes }),
+    createReadFileTool({ roots, maxReadBytes: config.maxReadBytes, allowHardLinks: config.allowHardLinks }),
     createFileInfoTool({ roots }),
     createSearchFilesTool({ roots }),
   ];
-  if (config.allowWrite) tools.push(createWriteFileTool({ roots, maxWriteBytes: config.maxWriteBytes }));
+  if (config.allowWrite) tools.push(createWriteFileTool({ roots, maxWriteBytes: config.maxWriteBytes, allowHardLinks: config.allowHardLinks }));
   const rootList = roots.map((r, i) => `${i} = "${r.name}"`).join(', ');
   return {
     name: 'filesystem',

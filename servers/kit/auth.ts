@@ -1,7 +1,7 @@
 // Request authentication for the MCP endpoint: static API keys (x-api-key or Bearer), or OAuth 2.1
 // resource-server mode (JWT checked against the issuer's JWKS: signature, issuer, audience,
-// expiry, scopes). Failures carry the RFC 6750 WWW-Authenticate challenge, pointing at the
-// RFC 9728 protected-resource metadata in OAuth mode.
+// expiry, scopes). In OAuth mode failures carry the RFC 6750 Bearer challenge pointing at the
+// RFC 9728 protected-resource metadata; with API keys only, an ApiKey challenge (no OAuth hint).
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from 'jose';
@@ -45,22 +45,29 @@ function bearerToken(headers: IncomingHttpHeaders): string | undefined {
   return match?.[1];
 }
 
-function challenge(params: Record<string, string | undefined>): string {
+function challenge(scheme: 'Bearer' | 'ApiKey', params: Record<string, string | undefined>): string {
   const parts = Object.entries(params)
     .filter(([, value]) => value !== undefined)
     .map(([key, value]) => `${key}="${(value ?? '').replace(/["\\]/g, '')}"`);
-  return `Bearer ${parts.join(', ')}`;
+  return `${scheme} ${parts.join(', ')}`;
 }
 
-function refuse(status: 401 | 403, error: string | undefined, description: string, extra: Record<string, string | undefined> = {}): AuthOutcome {
+/**
+ * A refusal. The challenge scheme is Bearer only in OAuth mode: MCP clients (the Inspector among
+ * them) take a Bearer challenge as "start OAuth discovery and dynamic registration", which an
+ * API-key server cannot answer; the ApiKey scheme says what the server wants instead.
+ */
+function refuse(
+  scheme: 'Bearer' | 'ApiKey',
+  status: 401 | 403,
+  error: string | undefined,
+  description: string,
+  extra: Record<string, string | undefined> = {},
+): AuthOutcome {
+  const params = scheme === 'ApiKey' ? { realm: 'mcp', header: 'x-api-key' } : { realm: 'mcp', ...(error ? { error, error_description: description } : {}), ...extra };
   return {
     ok: false,
-    refusal: {
-      status,
-      error: error ?? 'invalid_request',
-      description,
-      wwwAuthenticate: challenge({ realm: 'mcp', ...(error ? { error, error_description: description } : {}), ...extra }),
-    },
+    refusal: { status, error: error ?? 'invalid_request', description, wwwAuthenticate: challenge(scheme, params) },
   };
 }
 
@@ -94,8 +101,8 @@ export class ApiKeyAuthenticator implements Authenticator {
     if (client !== undefined) return { ok: true, client };
     const presented = headers['x-api-key'] !== undefined || headers.authorization !== undefined;
     return presented
-      ? refuse(401, 'invalid_token', 'The API key is not valid; send a configured key in x-api-key or Authorization: Bearer')
-      : refuse(401, undefined, 'An API key is required; send it in x-api-key or Authorization: Bearer');
+      ? refuse('ApiKey', 401, 'invalid_token', 'The API key is not valid; send a configured key in x-api-key or Authorization: Bearer')
+      : refuse('ApiKey', 401, undefined, 'An API key is required; send it in x-api-key or Authorization: Bearer');
   }
 }
 
@@ -125,7 +132,7 @@ export class OAuthAuthenticator implements Authenticator {
     const meta = { resource_metadata: resourceMetadataUrl };
     const token = bearerToken(headers);
     if (token === undefined) {
-      return refuse(401, undefined, 'A bearer access token is required (Authorization: Bearer <token>)', meta);
+      return refuse('Bearer', 401, undefined, 'A bearer access token is required (Authorization: Bearer <token>)', meta);
     }
     let payload: JWTPayload;
     try {
@@ -136,12 +143,12 @@ export class OAuthAuthenticator implements Authenticator {
         requiredClaims: ['exp'],
       }));
     } catch (error) {
-      return refuse(401, 'invalid_token', describeJwtError(error), meta);
+      return refuse('Bearer', 401, 'invalid_token', describeJwtError(error), meta);
     }
     const scopes = scopesOf(payload);
     const missing = this.config.requiredScopes.filter((scope) => !scopes.includes(scope));
     if (missing.length > 0) {
-      return refuse(403, 'insufficient_scope', `The token lacks the required scope(s): ${missing.join(' ')}`, {
+      return refuse('Bearer', 403, 'insufficient_scope', `The token lacks the required scope(s): ${missing.join(' ')}`, {
         scope: this.config.requiredScopes.join(' '),
         ...meta,
       });

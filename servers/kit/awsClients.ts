@@ -20,10 +20,6 @@ export function resolveAwsRegion(configured: string | undefined, env: Record<str
   return candidates.map((value) => value?.trim()).find((value): value is string => value !== undefined && value !== '');
 }
 
-export const awsRegionSchema = z
-  .string()
-  .regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS region such as us-east-1');
-
 export const endpointUrlSchema = z.string().regex(/^https?:\/\/[^\s]+$/, 'must be an http(s) URL');
 
 /** The constructor options every client takes; pure so tests can assert them. */

@@ -1,6 +1,7 @@
 // Tool-result cache: results of read-only tools keyed by tool name and canonicalised arguments,
-// kept for a TTL in memory (one replica) or Redis (shared by every replica).
+// kept for a TTL in memory (one replica, bounded by bytes) or Redis (shared by every replica).
 import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type { RedisConnection } from './redis.ts';
 import { pingRedis } from './redis.ts';
 
@@ -30,44 +31,49 @@ export interface ResultCache {
   close(): Promise<void>;
 }
 
-interface MemoryEntry {
-  expiresAt: number;
-  value: unknown;
-}
+/** Default memory budget of the in-process cache (CACHE_MAX_BYTES). */
+export const DEFAULT_CACHE_MAX_BYTES = 32 * 1024 * 1024;
 
-/** In-process cache bounded by entry count; the oldest entry goes first when full. */
+/**
+ * In-process cache bounded by bytes (and entry count), least recently used first out. Results are
+ * kept as their JSON text: its length is what the entry costs (an entry count alone let 300
+ * one-MiB reads take 520 MB), and parsing on every hit hands each caller its own copy. A result
+ * bigger than a quarter of the budget is not cached at all.
+ */
 export class MemoryResultCache implements ResultCache {
-  private readonly entries = new Map<string, MemoryEntry>();
-  private readonly maxEntries: number;
-  private readonly now: () => number;
+  private readonly entries: LRUCache<string, string>;
 
-  constructor(options: { maxEntries?: number; now?: () => number } = {}) {
-    this.maxEntries = options.maxEntries ?? 10_000;
-    this.now = options.now ?? Date.now;
+  constructor(options: { maxEntries?: number; maxBytes?: number; now?: () => number } = {}) {
+    const maxBytes = options.maxBytes ?? DEFAULT_CACHE_MAX_BYTES;
+    const now = options.now;
+    this.entries = new LRUCache<string, string>({
+      max: options.maxEntries ?? 10_000,
+      // JS strings take up to 2 bytes per character; count what the heap holds, key included.
+      maxSize: maxBytes,
+      maxEntrySize: Math.max(1, Math.floor(maxBytes / 4)),
+      sizeCalculation: (value, key) => 2 * (value.length + key.length) + 64,
+      // No cached clock: an entry past its TTL is never served, however busy the event loop.
+      ttlResolution: 0,
+      ...(now && { perf: { now } }),
+    });
   }
 
   async get(key: string): Promise<unknown> {
-    const entry = this.entries.get(key);
-    if (entry === undefined) return undefined;
-    if (entry.expiresAt <= this.now()) {
-      this.entries.delete(key);
-      return undefined;
-    }
-    return structuredClone(entry.value);
+    const text = this.entries.get(key);
+    return text === undefined ? undefined : (JSON.parse(text) as unknown);
   }
 
   async set(key: string, value: unknown, ttlSeconds: number): Promise<void> {
-    this.entries.delete(key);
-    while (this.entries.size >= this.maxEntries) {
-      const oldest = this.entries.keys().next();
-      if (oldest.done) break;
-      this.entries.delete(oldest.value);
-    }
-    this.entries.set(key, { expiresAt: this.now() + ttlSeconds * 1000, value: structuredClone(value) });
+    this.entries.set(key, JSON.stringify(value), { ttl: Math.max(1, Math.round(ttlSeconds * 1000)) });
   }
 
   get size(): number {
     return this.entries.size;
+  }
+
+  /** Bytes held, as counted against maxBytes. */
+  get bytes(): number {
+    return this.entries.calculatedSize;
   }
 
   async checkReady(): Promise<void> {}

@@ -64,8 +64,11 @@ const envSchema = z.object({
   OAUTH_RESOURCE_URL: optionalUrl,
   RATE_LIMIT_RPS: z.coerce.number().positive().optional(),
   RATE_LIMIT_BURST: z.coerce.number().int().positive().optional(),
+  RATE_LIMIT_DAILY_QUOTA: z.coerce.number().int().positive().optional(),
+  AUTH_FAILURES_PER_MINUTE: positiveInt(20),
   CACHE_TTL_SECONDS: z.coerce.number().min(0).default(0),
   CACHE_BACKEND: z.enum(['memory', 'redis', 'dynamodb']).default('memory'),
+  CACHE_MAX_BYTES: positiveInt(32 * 1024 * 1024),
   DYNAMODB_TABLE: z.string().regex(/^[a-zA-Z0-9_.-]{3,255}$/, 'must be a DynamoDB table name (3-255 of a-z A-Z 0-9 _ . -)').optional(),
   DYNAMODB_ENDPOINT: optionalUrl,
   DYNAMODB_REGION: z.string().optional(),
@@ -101,8 +104,12 @@ export interface KitConfig {
   /** Never logged: the logger redacts them and config is never printed whole. */
   apiKeys: string[];
   oauth: OAuthConfig | undefined;
-  rateLimit: { ratePerSecond: number; burst: number } | undefined;
-  cache: { ttlSeconds: number; backend: 'memory' | 'redis' | 'dynamodb' } | undefined;
+  /** Per client; cluster-wide when REDIS_URL is set, per replica otherwise. */
+  rateLimit: { ratePerSecond: number; burst: number; dailyQuota?: number } | undefined;
+  /** Failed authentications allowed per client address per minute (then 429 until it refills). */
+  authFailuresPerMinute: number;
+  /** maxBytes bounds the memory backend (what a replica's heap holds for it). */
+  cache: { ttlSeconds: number; backend: 'memory' | 'redis' | 'dynamodb'; maxBytes: number } | undefined;
   /** The DynamoDB result cache's table (CACHE_BACKEND=dynamodb); region DYNAMODB_REGION, else AWS_REGION. */
   dynamodb: { table: string; endpoint: string | undefined; region: string } | undefined;
   redisUrl: string | undefined;
@@ -170,12 +177,19 @@ export function parseKitConfig(rawEnv: Record<string, string | undefined>): KitC
   if (env.RATE_LIMIT_BURST !== undefined && env.RATE_LIMIT_RPS === undefined) {
     throw new KitConfigError('RATE_LIMIT_BURST is set without RATE_LIMIT_RPS; set both (e.g. RATE_LIMIT_RPS=10 RATE_LIMIT_BURST=5) or neither');
   }
+  if (env.RATE_LIMIT_DAILY_QUOTA !== undefined && env.RATE_LIMIT_RPS === undefined) {
+    throw new KitConfigError('RATE_LIMIT_DAILY_QUOTA is set without RATE_LIMIT_RPS; set RATE_LIMIT_RPS (and RATE_LIMIT_BURST) too, e.g. RATE_LIMIT_RPS=10 RATE_LIMIT_BURST=5 RATE_LIMIT_DAILY_QUOTA=1000');
+  }
   const rateLimit =
     env.RATE_LIMIT_RPS === undefined
       ? undefined
-      : { ratePerSecond: env.RATE_LIMIT_RPS, burst: env.RATE_LIMIT_BURST ?? Math.max(1, Math.ceil(env.RATE_LIMIT_RPS)) };
+      : {
+          ratePerSecond: env.RATE_LIMIT_RPS,
+          burst: env.RATE_LIMIT_BURST ?? Math.max(1, Math.ceil(env.RATE_LIMIT_RPS)),
+          ...(env.RATE_LIMIT_DAILY_QUOTA !== undefined && { dailyQuota: env.RATE_LIMIT_DAILY_QUOTA }),
+        };
 
-  const cache = env.CACHE_TTL_SECONDS > 0 ? { ttlSeconds: env.CACHE_TTL_SECONDS, backend: env.CACHE_BACKEND } : undefined;
+  const cache = env.CACHE_TTL_SECONDS > 0 ? { ttlSeconds: env.CACHE_TTL_SECONDS, backend: env.CACHE_BACKEND, maxBytes: env.CACHE_MAX_BYTES } : undefined;
   if (cache?.backend === 'redis' && !env.REDIS_URL) {
     throw new KitConfigError('CACHE_BACKEND=redis needs REDIS_URL (e.g. redis://redis:6379)');
   }
@@ -192,6 +206,7 @@ export function parseKitConfig(rawEnv: Record<string, string | undefined>): KitC
     apiKeys,
     oauth,
     rateLimit,
+    authFailuresPerMinute: env.AUTH_FAILURES_PER_MINUTE,
     cache,
     redisUrl: env.REDIS_URL,
     dynamodb,

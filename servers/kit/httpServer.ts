@@ -1,18 +1,22 @@
 // The kit's HTTP front: health, readiness and metrics endpoints, RFC 9728 metadata, and the MCP
-// endpoint behind Host/Origin checks, auth, rate limiting and a body cap, handing accepted
-// requests to the SDK's stateless handler (2026-07-28, with the 2025 fallback).
+// endpoint behind Host/Origin checks (with CORS for allowed origins), failed-auth throttling,
+// auth, rate limiting and a body cap, handing accepted requests to the SDK's stateless handler
+// (2026-07-28, with the 2025 fallback). On drain every response says Connection: close, so
+// keep-alive clients move to another replica instead of hitting a closed socket (connections.ts).
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { Authenticator } from './auth.ts';
 import { protectedResourceMetadata, protectedResourceMetadataUrl } from './auth.ts';
 import { readBody } from './body.ts';
 import type { KitConfig } from './config.ts';
-import { isHostAllowed, isOriginAllowed } from './hostOrigin.ts';
+import { trackConnections } from './connections.ts';
+import { corsHeaders, preflightHeaders } from './cors.ts';
+import { isHostAllowed, isOriginAllowed, parseHostHeader } from './hostOrigin.ts';
 import { sendJson, sendJsonRpcError, sendText } from './httpResponses.ts';
 import type { KitMcpHandler } from './nodeAdapter.ts';
 import type { Logger } from './logger.ts';
 import type { KitMetrics } from './metrics.ts';
-import type { TokenBucketLimiter } from './rateLimit.ts';
+import type { AuthFailureThrottle, RequestLimiter } from './rateLimit.ts';
 import { requestIdFrom, runInRequestScope } from './requestScope.ts';
 
 const WELL_KNOWN_PRM = '/.well-known/oauth-protected-resource';
@@ -24,7 +28,9 @@ export interface KitHttpDeps {
   metrics: KitMetrics;
   mcpHandler: KitMcpHandler;
   authenticator: Authenticator | undefined;
-  limiter: TokenBucketLimiter | undefined;
+  /** Failed authentications per client address; consulted only when auth is on. */
+  authFailures: AuthFailureThrottle | undefined;
+  limiter: RequestLimiter | undefined;
   /** Throws when a dependency is unusable. */
   checkReady: () => Promise<void>;
 }
@@ -36,6 +42,12 @@ export interface KitHttpServer {
   readonly draining: boolean;
   /** From now on readiness fails and new MCP requests get 503; resolves when none are in flight or the deadline passes. */
   drain(deadlineMs: number): Promise<{ completed: boolean }>;
+  /**
+   * Closes every connection and the listener. Keep-alive sockets get up to `lingerMs` to send
+   * their next request (answered 503 + Connection: close) or to sit idle long enough that closing
+   * them cannot race a request already on its way.
+   */
+  close(lingerMs: number): Promise<void>;
 }
 
 function pathOf(url: string | undefined): string {
@@ -46,6 +58,13 @@ function pathOf(url: string | undefined): string {
 
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
+}
+
+/** Node keeps only the first of several Host headers; a request carrying two is ambiguous. */
+function hostHeaderCount(req: IncomingMessage): number {
+  let count = 0;
+  for (let i = 0; i < req.rawHeaders.length; i += 2) if (req.rawHeaders[i]?.toLowerCase() === 'host') count += 1;
+  return count;
 }
 
 export function createKitHttpServer(deps: KitHttpDeps): KitHttpServer {
@@ -92,39 +111,75 @@ export function createKitHttpServer(deps: KitHttpDeps): KitHttpServer {
 
   const serveMcp = async (req: IncomingMessage, res: ServerResponse, requestId: string) => {
     if (draining) {
+      req.resume();
       return sendJsonRpcError(res, 503, 'The server is shutting down; retry on another replica.', { 'retry-after': '1', connection: 'close' });
     }
-    if (!isHostAllowed(req.headers.host, config.allowedHosts)) {
-      logger.warn('refused request for unknown host', { requestId, host: req.headers.host });
-      return sendJsonRpcError(res, 403, `Host "${req.headers.host ?? ''}" is not allowed; add it to ALLOWED_HOSTS.`);
+    const hostHeader = req.headers.host;
+    if (hostHeader === undefined || parseHostHeader(hostHeader) === undefined) {
+      req.resume();
+      return sendJsonRpcError(res, 400, `The Host header ${hostHeader === undefined ? 'is missing' : `"${hostHeader}" is malformed`}; send host or host:port (port 1-65535).`);
+    }
+    if (!isHostAllowed(hostHeader, config.allowedHosts)) {
+      logger.warn('refused request for unknown host', { requestId, host: hostHeader });
+      req.resume();
+      return sendJsonRpcError(res, 403, `Host "${hostHeader}" is not allowed; add it to ALLOWED_HOSTS.`);
     }
     const origin = headerValue(req.headers.origin);
-    if (!isOriginAllowed(origin, config.allowedOrigins)) {
+    if (!isOriginAllowed(origin, config.allowedOrigins, hostHeader)) {
       logger.warn('refused request from unknown origin', { requestId, origin });
+      req.resume();
       return sendJsonRpcError(res, 403, `Origin "${origin ?? ''}" is not allowed; add it to ALLOWED_ORIGINS.`);
     }
+    if (origin !== undefined && origin !== '') {
+      if (req.method === 'OPTIONS') {
+        req.resume();
+        res.writeHead(204, preflightHeaders(origin));
+        return res.end();
+      }
+      for (const [name, value] of Object.entries(corsHeaders(origin))) res.setHeader(name, value);
+    }
 
-    let identity = `ip:${req.socket.remoteAddress ?? 'unknown'}`;
+    const address = req.socket.remoteAddress ?? 'unknown';
+    let identity = `ip:${address}`;
     let authInfo: unknown;
     if (deps.authenticator) {
+      const throttled = deps.authFailures?.check(address);
+      if (throttled && !throttled.allowed) {
+        metrics.rateLimited.inc();
+        req.resume();
+        return sendJsonRpcError(res, 429, `Too many failed authentication attempts from this address; retry after ${throttled.retryAfterSeconds}s.`, {
+          'retry-after': String(throttled.retryAfterSeconds),
+        });
+      }
       const metadataUrl = config.oauth ? protectedResourceMetadataUrl(resourceUrlFor(req)) : undefined;
       const outcome = await deps.authenticator.authenticate(req.headers, metadataUrl);
       if (!outcome.ok) {
         const { refusal } = outcome;
+        deps.authFailures?.recordFailure(address);
         logger.info('refused unauthenticated request', { requestId, status: refusal.status, reason: refusal.error });
         req.resume();
-        return sendJson(res, refusal.status, { error: refusal.error, error_description: refusal.description }, { 'www-authenticate': refusal.wwwAuthenticate });
+        // A JSON-RPC error body, so MCP clients show the message (what to send) to the user.
+        return sendJson(
+          res,
+          refusal.status,
+          { jsonrpc: '2.0', id: null, error: { code: -32001, message: refusal.description, data: { error: refusal.error, error_description: refusal.description } } },
+          { 'www-authenticate': refusal.wwwAuthenticate },
+        );
       }
       identity = outcome.client.identity;
       authInfo = outcome.client.authInfo;
     }
 
     if (deps.limiter) {
-      const decision = deps.limiter.take(identity);
+      const decision = await deps.limiter.take(identity);
       if (!decision.allowed) {
         metrics.rateLimited.inc();
         req.resume();
-        return sendJsonRpcError(res, 429, `Rate limit exceeded; retry after ${decision.retryAfterSeconds}s.`, { 'retry-after': String(decision.retryAfterSeconds) });
+        const message =
+          decision.reason === 'quota'
+            ? `Daily quota exceeded (RATE_LIMIT_DAILY_QUOTA); it resets at 00:00 UTC, in ${decision.retryAfterSeconds}s.`
+            : `Rate limit exceeded; retry after ${decision.retryAfterSeconds}s.`;
+        return sendJsonRpcError(res, 429, message, { 'retry-after': String(decision.retryAfterSeconds) });
       }
     }
 
@@ -147,7 +202,6 @@ export function createKitHttpServer(deps: KitHttpDeps): KitHttpServer {
         return sendJsonRpcError(res, 400, 'Parse error: the request body is not valid JSON.', {}, -32700);
       }
     }
-    if (draining) res.setHeader('connection', 'close');
     await runInRequestScope({ requestId, identity }, () => deps.mcpHandler(req, res, parsedBody, authInfo));
   };
 
@@ -158,6 +212,11 @@ export function createKitHttpServer(deps: KitHttpDeps): KitHttpServer {
     const route = routeLabel(path);
     const method = req.method ?? 'GET';
     res.setHeader('x-request-id', requestId);
+    if (draining) res.setHeader('connection', 'close');
+    if (hostHeaderCount(req) > 1) {
+      req.resume();
+      return sendJson(res, 400, { error: 'The request carries more than one Host header; send exactly one.' }, { connection: 'close' });
+    }
     res.once('finish', () => {
       const labels = { method, path: route, status: String(res.statusCode) };
       const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
@@ -186,6 +245,7 @@ export function createKitHttpServer(deps: KitHttpDeps): KitHttpServer {
   };
 
   const server = createServer((req, res) => {
+    connections.onRequest(req, res);
     handle(req, res).catch((error: unknown) => {
       logger.error('unhandled error in HTTP handler', { error: error instanceof Error ? { message: error.message, stack: error.stack } : String(error) });
       if (!res.headersSent) sendJsonRpcError(res, 500, 'Internal server error.', {}, -32603);
@@ -196,6 +256,7 @@ export function createKitHttpServer(deps: KitHttpDeps): KitHttpServer {
   server.requestTimeout = Math.max(config.toolTimeoutMs + 10_000, 30_000);
   server.headersTimeout = 20_000;
   server.keepAliveTimeout = 65_000; // longer than common load-balancer idle timeouts (ALB: 60s)
+  const connections = trackConnections(server);
 
   return {
     server,
@@ -207,6 +268,8 @@ export function createKitHttpServer(deps: KitHttpDeps): KitHttpServer {
     },
     drain(deadlineMs: number) {
       draining = true;
+      // Responses already being written close their connection too.
+      connections.closeAfterCurrentResponses();
       if (inFlight === 0) return Promise.resolve({ completed: true });
       return new Promise((resolve) => {
         const timer = setTimeout(() => resolve({ completed: false }), deadlineMs);
@@ -216,5 +279,6 @@ export function createKitHttpServer(deps: KitHttpDeps): KitHttpServer {
         });
       });
     },
+    close: (lingerMs: number) => connections.closeAll(lingerMs),
   };
 }

@@ -20,13 +20,18 @@ import { createKitMetrics } from './metrics.ts';
 import type { ToolCallback } from './mcpServer.ts';
 import { McpServerPool, buildMcpServer } from './mcpServer.ts';
 import { createKitMcpHandler } from './nodeAdapter.ts';
-import { TokenBucketLimiter } from './rateLimit.ts';
+import type { RequestLimiter } from './rateLimit.ts';
+import { AuthFailureThrottle, MemoryRequestLimiter } from './rateLimit.ts';
+import { RedisRequestLimiter } from './redisRateLimit.ts';
 import type { RedisConnection } from './redis.ts';
-import { closeRedis, connectRedis } from './redis.ts';
-import type { CatalogServer } from './tool.ts';
+import { closeRedis, openRedis, pingRedis } from './redis.ts';
+import type { CatalogServer, ToolCallObserver } from './tool.ts';
 import { createToolRunner } from './toolRunner.ts';
 import { listenKit } from './serve.ts';
 import { applyToolPolicy, isOpenPolicy } from './toolPolicy.ts';
+
+/** How long keep-alive sockets get, after the last call, to be told Connection: close. */
+const LINGER_MAX_MS = 5000;
 
 export interface KitOptions {
   /** Use this logger instead of building one from LOG_LEVEL (tests capture logs this way). */
@@ -49,9 +54,16 @@ interface KitServices {
   metrics: KitMetrics;
   runners: Map<string, ToolCallback>;
   cache: ResultCache | undefined;
+  limiter: RequestLimiter | undefined;
   shutdownController: AbortController;
   checkReady(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** The per-client limiter: cluster-wide through Redis when the kit has a connection, else per replica. */
+export function createRequestLimiter(config: KitConfig, redis: RedisConnection | undefined, serverName: string, logger: Logger): RequestLimiter | undefined {
+  if (!config.rateLimit) return undefined;
+  return redis ? new RedisRequestLimiter(redis, config.rateLimit, { serverName, logger }) : new MemoryRequestLimiter(config.rateLimit);
 }
 
 async function buildServices(catalog: CatalogServer, config: KitConfig, options: KitOptions, defaultStream: Writable): Promise<KitServices> {
@@ -66,18 +78,20 @@ async function buildServices(catalog: CatalogServer, config: KitConfig, options:
   const metrics = createKitMetrics({ defaultMetrics: options.defaultMetrics ?? true });
   const shutdownController = new AbortController();
 
-  let redis: RedisConnection | undefined;
+  // One connection for the kit's uses of Redis: the shared cache and cluster-wide rate limits.
+  const redisUsed = config.redisUrl !== undefined && (config.cache?.backend === 'redis' || config.rateLimit !== undefined);
+  const redis: RedisConnection | undefined = redisUsed && config.redisUrl ? openRedis(config.redisUrl, logger, { connectTimeoutMs: config.httpTimeoutMs, purpose: 'kit' }) : undefined;
   let cache: ResultCache | undefined;
-  if (config.cache?.backend === 'redis' && config.redisUrl) {
-    redis = await connectRedis(config.redisUrl, logger, { connectTimeoutMs: config.httpTimeoutMs });
+  if (config.cache?.backend === 'redis' && redis) {
     cache = new RedisResultCache(redis);
   } else if (config.cache?.backend === 'dynamodb' && config.dynamodb) {
     // Loaded only when used: the AWS SDK is a heavy import for servers that never need it.
     const { DynamoResultCache } = await import('./dynamodbCache.ts');
     cache = new DynamoResultCache({ ...config.dynamodb, timeoutMs: config.httpTimeoutMs, maxAttempts: 2 });
   } else if (config.cache) {
-    cache = new MemoryResultCache();
+    cache = new MemoryResultCache({ maxBytes: config.cache.maxBytes });
   }
+  const limiter = createRequestLimiter(config, redis, catalog.name, logger);
 
   // Hidden tools get no runner and no registration, so no path (SDK entry, fast path, stdio) can call them.
   const exposed: CatalogServer = { ...catalog, tools: applyToolPolicy(config.toolPolicy, catalog.tools) };
@@ -103,15 +117,28 @@ async function buildServices(catalog: CatalogServer, config: KitConfig, options:
     metrics,
     runners,
     cache,
+    limiter,
     shutdownController,
     async checkReady() {
       await cache?.checkReady();
+      // Rate limits fall back to per-replica memory while Redis is down, but a replica that
+      // cannot reach its configured Redis is not fully ready.
+      if (redis && !cache) await pingRedis(redis);
       await catalog.checkReady?.();
     },
     async close() {
       await catalog.close?.().catch((error: unknown) => logger.warn('catalog server close failed', { error: (error as Error).message }));
       await cache?.close();
       if (redis) await closeRedis(redis);
+    },
+  };
+}
+
+function toolCallObserver(metrics: KitMetrics): ToolCallObserver {
+  return {
+    toolCall: ({ tool, outcome, seconds }) => {
+      metrics.toolCalls.inc({ tool, outcome });
+      metrics.toolDuration.observe({ tool, outcome }, seconds);
     },
   };
 }
@@ -145,7 +172,7 @@ export async function startHttpKit(catalog: CatalogServer, config: KitConfig, op
   const { logger, metrics } = services;
   const exposed = services.catalog;
   const surface = isOpenPolicy(config.toolPolicy) ? undefined : { offered: catalog.tools.length, exposed: exposed.tools.length };
-  const build = catalog.mcpServer ? () => catalog.mcpServer!() : () => buildMcpServer(exposed, services.runners, surface ? { surface } : {});
+  const build = catalog.mcpServer ? () => catalog.mcpServer!(toolCallObserver(metrics)) : () => buildMcpServer(exposed, services.runners, surface ? { surface } : {});
   const pool = new McpServerPool(build);
   const handler: McpHttpHandler = createMcpHandler(pool.factory, {
     legacy: 'stateless',
@@ -170,7 +197,8 @@ export async function startHttpKit(catalog: CatalogServer, config: KitConfig, op
     metrics,
     mcpHandler: createKitMcpHandler(handler, (error) => logger.error('mcp adapter failure', { error: error.message }), fastPath),
     authenticator: buildAuthenticator(config),
-    limiter: config.rateLimit ? new TokenBucketLimiter(config.rateLimit) : undefined,
+    authFailures: new AuthFailureThrottle({ failuresPerMinute: config.authFailuresPerMinute }),
+    limiter: services.limiter,
     checkReady: () => services.checkReady(),
   });
 
@@ -180,6 +208,7 @@ export async function startHttpKit(catalog: CatalogServer, config: KitConfig, op
       fastPath?.close();
       await handler.close();
     },
+    closeSockets: () => http.close(Math.min(LINGER_MAX_MS, config.drainTimeoutMs)),
     closeServices: () => services.close(),
   });
   logger.info('listening', { address: `${config.host}:${port}`, mcpPath: config.mcpPath, tools: exposed.tools.map((tool) => tool.name) });
@@ -203,7 +232,7 @@ export async function startStdioKit(catalog: CatalogServer, config: KitConfig, o
     resolveClosed = resolve;
   });
   const transport = new StdioServerTransport();
-  const handle = serveStdio(() => catalog.mcpServer?.() ?? buildMcpServer(services.catalog, services.runners), {
+  const handle = serveStdio(() => catalog.mcpServer?.(toolCallObserver(services.metrics)) ?? buildMcpServer(services.catalog, services.runners), {
     transport,
     onerror: (error) => services.logger.warn('stdio protocol error', { error: error.message }),
   });

@@ -20,6 +20,8 @@ export interface ServeHooks {
   abortInFlight(): void;
   /** Closes what the front used (handlers, caches, connections) after the sockets. */
   closeHandlers(): Promise<void>;
+  /** Closes the listener and the connections (keep-alive sockets get told Connection: close). */
+  closeSockets(): Promise<void>;
   closeServices(): Promise<void>;
 }
 
@@ -47,11 +49,7 @@ export async function listenKit(http: KitHttpServer, config: KitConfig, logger: 
         await http.drain(1000);
       }
       await hooks.closeHandlers();
-      await new Promise<void>((resolve) => {
-        http.server.close(() => resolve());
-        http.server.closeIdleConnections();
-        setTimeout(() => http.server.closeAllConnections(), 1000).unref();
-      });
+      await hooks.closeSockets();
       await hooks.closeServices();
       logger.info('stopped', { drained: completed });
       return { drained: completed };

@@ -54,12 +54,15 @@ async function waitForPing(url: string, child: ChildProcess, deadlineMs: number)
   throw new Error(`redis-server did not answer PING within ${deadlineMs}ms: ${String(lastError)}`);
 }
 
-export async function startTestRedis(options: { password?: string } = {}): Promise<TestRedis> {
+/** A loopback port nothing listens on right now (for a Redis that is started later, or never). */
+export const freeLoopbackPort = freePort;
+
+export async function startTestRedis(options: { password?: string; port?: number } = {}): Promise<TestRedis> {
   const binary = redisServerBinary();
   let lastError: unknown;
   // A port found free can be taken before redis binds it; retry with a new one.
   for (let attempt = 0; attempt < 3; attempt += 1) {
-    const port = await freePort();
+    const port = options.port ?? (await freePort());
     const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'];
     if (options.password) args.push('--requirepass', options.password);
     const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });

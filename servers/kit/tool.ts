@@ -79,7 +79,13 @@ export interface CatalogServer {
   /**
    * Builds the MCP server itself instead of the kit building one from `tools` (the stdio bridge
    * forwards every request to a child process). The kit still provides HTTP, auth, rate limits,
-   * health and metrics; per-tool caching, timeouts and metrics are then the builder's concern.
+   * health and metrics; per-tool caching and timeouts are then the builder's concern, and it
+   * reports each tool call through `observe` for the kit's tool metrics.
    */
-  mcpServer?(): McpServer;
+  mcpServer?(observe: ToolCallObserver): McpServer;
+}
+
+/** Lets a server that builds itself feed the kit's tool metrics (mcp_tool_calls_total, ...). */
+export interface ToolCallObserver {
+  toolCall(call: { tool: string; outcome: 'success' | 'tool_error' | 'error'; seconds: number }): void;
 }

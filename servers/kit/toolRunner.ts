@@ -5,18 +5,15 @@ import { randomUUID } from 'node:crypto';
 import type { ResultCache } from './cache.ts';
 import { cacheKey } from './cache.ts';
 import type { Logger } from './logger.ts';
+import { throttledLog } from './logThrottle.ts';
 import type { KitMetrics, ToolOutcome } from './metrics.ts';
+import { RedisUnavailableError } from './redis.ts';
 import { currentRequestScope } from './requestScope.ts';
 import type { ToolDefinition } from './tool.ts';
+import { successResult, type ToolCallResult } from './toolResult.ts';
 import { ToolError } from './tool.ts';
 
-/** The MCP CallToolResult shape the SDK expects from a tool callback. */
-export interface ToolCallResult {
-  [key: string]: unknown;
-  content: { type: 'text'; text: string }[];
-  structuredContent?: Record<string, unknown>;
-  isError?: boolean;
-}
+export type { ToolCallResult };
 
 export interface ToolRunnerDeps {
   serverName: string;
@@ -33,9 +30,6 @@ export function toolErrorResult(message: string): ToolCallResult {
   return { content: [{ type: 'text', text: message }], isError: true };
 }
 
-function successResult(structured: Record<string, unknown>): ToolCallResult {
-  return { content: [{ type: 'text', text: JSON.stringify(structured) }], structuredContent: structured };
-}
 
 class ToolTimeoutError extends Error {}
 
@@ -67,6 +61,8 @@ export function createToolRunner(tool: ToolDefinition<any, any>, deps: ToolRunne
   const { metrics, logger } = deps;
   // winston runs its formats even for filtered levels; skip the per-call debug line entirely.
   const debugEnabled = logger.isLevelEnabled('debug');
+  // During a Redis outage every call fails the same way: a few lines, not one per call.
+  const warnOutage = throttledLog(logger, 'warn', 30_000);
 
   const finish = (outcome: ToolOutcome, startedAt: bigint, requestId: string, extra: Record<string, unknown> = {}) => {
     const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
@@ -97,7 +93,7 @@ export function createToolRunner(tool: ToolDefinition<any, any>, deps: ToolRunne
       } catch (error) {
         // A broken cache must not break the tool: run it uncached and say so in the logs.
         metrics.cacheMisses.inc({ tool: tool.name });
-        logger.warn('result cache read failed', { requestId, tool: tool.name, error: (error as Error).message });
+        warnOutage('result cache read failed; running uncached', { requestId, tool: tool.name, error: (error as Error).message });
         key = undefined;
       }
     }
@@ -138,6 +134,11 @@ export function createToolRunner(tool: ToolDefinition<any, any>, deps: ToolRunne
       release();
     } catch (error) {
       release();
+      if (error instanceof RedisUnavailableError) {
+        metrics.toolCalls.inc({ tool: tool.name, outcome: 'tool_error' });
+        warnOutage('tool call failed: Redis unavailable', { requestId, tool: tool.name, error: error.message });
+        return toolErrorResult(error.message);
+      }
       if (error instanceof ToolError) {
         finish('tool_error', startedAt, requestId, { code: error.code, error: error.message });
         return toolErrorResult(error.message);
@@ -159,7 +160,7 @@ export function createToolRunner(tool: ToolDefinition<any, any>, deps: ToolRunne
       try {
         await deps.cache.set(key, structured, deps.cacheTtlSeconds);
       } catch (error) {
-        logger.warn('result cache write failed', { requestId, tool: tool.name, error: (error as Error).message });
+        warnOutage('result cache write failed', { requestId, tool: tool.name, error: (error as Error).message });
       }
     }
     finish('success', startedAt, requestId);

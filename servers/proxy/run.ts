@@ -9,11 +9,16 @@ import type { Logger } from '../kit/logger.ts';
 import { createLogger } from '../kit/logger.ts';
 import type { KitMetrics } from '../kit/metrics.ts';
 import { createKitMetrics } from '../kit/metrics.ts';
-import { TokenBucketLimiter } from '../kit/rateLimit.ts';
-import { buildAuthenticator } from '../kit/runtime.ts';
+import { AuthFailureThrottle } from '../kit/rateLimit.ts';
+import type { RedisConnection } from '../kit/redis.ts';
+import { closeRedis, openRedis, pingRedis } from '../kit/redis.ts';
+import { buildAuthenticator, createRequestLimiter } from '../kit/runtime.ts';
 import { listenKit } from '../kit/serve.ts';
 import type { ProxyConfig } from './config.ts';
 import { createProxyHandler } from './forward.ts';
+
+/** How long keep-alive sockets get, after the last call, to be told Connection: close. */
+const PROXY_LINGER_MAX_MS = 5000;
 
 export interface RunningProxy {
   url: string;
@@ -43,6 +48,8 @@ export async function startProxy(config: ProxyConfig, options: { logger?: Logger
   const logger = options.logger ?? createLogger({ level: kit.logLevel, stream: options.logStream ?? process.stdout, knownSecrets: kit.apiKeys, defaultMeta: { server: 'proxy' } });
   const metrics = createKitMetrics({ defaultMetrics: options.defaultMetrics ?? true });
   const authenticator = buildAuthenticator(kit);
+  // Redis serves the proxy's cluster-wide rate limit and daily quota (the cache is refused in proxy mode).
+  const redis: RedisConnection | undefined = kit.rateLimit && kit.redisUrl ? openRedis(kit.redisUrl, logger, { connectTimeoutMs: kit.httpTimeoutMs, purpose: 'kit' }) : undefined;
   const proxyHandler = createProxyHandler({
     upstream: config.upstream,
     policy: kit.toolPolicy,
@@ -59,15 +66,22 @@ export async function startProxy(config: ProxyConfig, options: { logger?: Logger
     metrics,
     mcpHandler: proxyHandler.handle,
     authenticator,
-    limiter: kit.rateLimit ? new TokenBucketLimiter(kit.rateLimit) : undefined,
-    checkReady: () => upstreamAccepts(config.upstream, kit.httpTimeoutMs),
+    authFailures: new AuthFailureThrottle({ failuresPerMinute: kit.authFailuresPerMinute }),
+    limiter: createRequestLimiter(kit, redis, 'proxy', logger),
+    async checkReady() {
+      await upstreamAccepts(config.upstream, kit.httpTimeoutMs);
+      if (redis) await pingRedis(redis);
+    },
   });
   const serving = await listenKit(http, kit, logger, {
     beginDrain: () => proxyHandler.endStandaloneStreams(),
     // In-flight exchanges end with the sockets; the upstream sees its requests cancelled.
     abortInFlight: () => http.server.closeAllConnections(),
     closeHandlers: async () => {},
-    closeServices: async () => {},
+    closeSockets: () => http.close(Math.min(PROXY_LINGER_MAX_MS, kit.drainTimeoutMs)),
+    closeServices: async () => {
+      if (redis) await closeRedis(redis);
+    },
   });
   logger.info('proxying', { address: `${kit.host}:${serving.port}`, mcpPath: kit.mcpPath, upstream: config.upstream.href });
   return { url: `${serving.baseUrl}${kit.mcpPath}`, baseUrl: serving.baseUrl, port: serving.port, logger, metrics, http, shutdown: serving.shutdown };

@@ -68,7 +68,7 @@ export const transportSchema = z
     type: z
       .enum(['streamable-http', 'stdio'])
       .default('streamable-http')
-      .describe('How the server speaks MCP: streamable-http (served directly) or stdio (wrapped by the stdio bridge, needs command).'),
+      .describe('How the server speaks MCP: streamable-http (served directly) or stdio (needs command; reserved: the operator refuses it until images can be wrapped in the stdio bridge; use catalog stdio-bridge for commands of the servers image).'),
     port: port.default(DEFAULT_PORT).describe('Container port the MCP endpoint listens on.'),
     path: z
       .string()
@@ -378,7 +378,7 @@ export const mcpServerSpecSchema = cel(
       env: z.array(k8sType<k8s.V1EnvVar>('V1EnvVar')).optional().describe('Extra environment variables; reference Secrets with valueFrom.'),
       envFrom: z.array(k8sType<k8s.V1EnvFromSource>('V1EnvFromSource')).optional().describe('Environment from whole ConfigMaps or Secrets.'),
       replicas: replicaCount.default(1).describe('Desired replicas; ignored while an autoscaler is set. Scale subresource target.'),
-      resources: k8sType<k8s.V1ResourceRequirements>('V1ResourceRequirements').optional().describe('Container resources; default requests 50m CPU / 64Mi memory, limit 256Mi memory.'),
+      resources: k8sType<k8s.V1ResourceRequirements>('V1ResourceRequirements').optional().describe('Container resources; default requests 50m CPU / 128Mi memory, limit 384Mi memory.'),
       volumes: z.array(k8sType<k8s.V1Volume>('V1Volume')).optional().describe('Extra pod volumes, e.g. data for the filesystem or database server.'),
       volumeMounts: z.array(k8sType<k8s.V1VolumeMount>('V1VolumeMount')).optional().describe('Where the extra volumes are mounted in the server container.'),
       probes: z
@@ -399,9 +399,10 @@ export const mcpServerSpecSchema = cel(
         .strictObject({
           requestsPerSecond: z.number().positive({ message: 'must be more than 0' }).describe('Sustained requests per second per client.'),
           burst: z.number().int().min(1, { message: 'must be 1 or more' }).describe('Requests a client may make at once.'),
+          dailyQuota: z.number().int().min(1, { message: 'must be 1 or more' }).optional().describe('Requests per client per UTC day (429 until midnight UTC beyond it).'),
         })
         .optional()
-        .describe('Token-bucket rate limit per client identity (429 with Retry-After beyond it).'),
+        .describe('Token-bucket rate limit and optional daily quota per client identity (429 with Retry-After beyond them); shared by all replicas when a Redis URL is configured (cache.redisUrlSecretRef), per replica otherwise.'),
       cache: cacheSchema.optional(),
       tools: toolsSchema.optional(),
       networkPolicy: networkPolicySchema.optional(),

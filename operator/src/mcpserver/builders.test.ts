@@ -37,7 +37,7 @@ describe('McpServer child builders', () => {
     assert.ok(c.volumeMounts!.some((m) => m.mountPath === '/tmp'), '/tmp is writable through an emptyDir');
     assert.equal(c.livenessProbe!.httpGet!.path, '/healthz');
     assert.equal(c.readinessProbe!.httpGet!.path, '/readyz');
-    assert.deepEqual(c.resources, { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } });
+    assert.deepEqual(c.resources, { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '384Mi' } });
     const env = Object.fromEntries(c.env!.map((e) => [e.name, e.value ?? e.valueFrom]));
     assert.equal(env.WEATHER_UNITS, 'imperial');
     assert.deepEqual(env.OPENWEATHER_API_KEY, { secretKeyRef: { name: 'ow', key: 'api-key' } });
@@ -152,5 +152,18 @@ describe('McpServer child builders', () => {
   it('renders resource quantities in the canonical form the API server stores', () => {
     const d = buildDeployment(server({ catalog: 'utility', resources: { requests: { cpu: '0.5', memory: '1024Mi' }, limits: { cpu: 1, memory: '0.5Gi' } } }), ctx);
     assert.deepEqual(d.spec!.template.spec!.containers[0]!.resources, { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '512Mi' } });
+  });
+
+  it('keeps a stopping pod serving until endpoints drop it (preStop delay), within a grace period that covers the drain', () => {
+    const pod = buildDeployment(server({ catalog: 'utility' }), ctx).spec!.template.spec!;
+    assert.deepEqual(pod.containers[0]!.lifecycle, { preStop: { sleep: { seconds: 5 } } });
+    assert.equal(pod.terminationGracePeriodSeconds, 40);
+  });
+
+  it('renders the daily quota next to the rate limit, and refuses a quota below 1', () => {
+    const c = buildDeployment(server({ catalog: 'utility', rateLimit: { requestsPerSecond: 10, burst: 5, dailyQuota: 1000 } }), ctx).spec!.template.spec!.containers[0]!;
+    const env = Object.fromEntries(c.env!.map((e) => [e.name, e.value]));
+    assert.deepEqual([env.RATE_LIMIT_RPS, env.RATE_LIMIT_BURST, env.RATE_LIMIT_DAILY_QUOTA], ['10', '5', '1000']);
+    assert.throws(() => server({ catalog: 'utility', rateLimit: { requestsPerSecond: 10, burst: 5, dailyQuota: 0 } }), /dailyQuota/);
   });
 });

@@ -76,6 +76,7 @@ function kitEnv(server: McpServer, ctx: BuildContext, port: number = server.spec
     ...env('OAUTH_REQUIRED_SCOPES', oauth?.requiredScopes?.join(' ')),
     ...env('RATE_LIMIT_RPS', spec.rateLimit?.requestsPerSecond),
     ...env('RATE_LIMIT_BURST', spec.rateLimit?.burst),
+    ...env('RATE_LIMIT_DAILY_QUOTA', spec.rateLimit?.dailyQuota),
     ...env('CACHE_TTL_SECONDS', spec.cache?.ttlSeconds),
     ...env('CACHE_BACKEND', spec.cache?.backend),
     ...env('DYNAMODB_TABLE', spec.cache?.backend === 'dynamodb' ? spec.cache.dynamodb?.table : undefined),

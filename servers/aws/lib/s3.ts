@@ -92,7 +92,12 @@ export async function readObjectText(s3: S3Client, request: { bucket: string; ke
   const body = size === 0
     ? Buffer.alloc(0)
     : await awsCall(`read ${where}`, notFound, async () => {
-        const object = await s3.send(new GetObjectCommand({ Bucket: request.bucket, Key: request.key, ...(head.ETag && { IfMatch: head.ETag }) }), { abortSignal: signal });
+        const object = await s3
+          .send(new GetObjectCommand({ Bucket: request.bucket, Key: request.key, ...(head.ETag && { IfMatch: head.ETag }) }), { abortSignal: signal })
+          .catch((error: unknown) => {
+            if ((error as { name?: string }).name === 'PreconditionFailed') throw new AwsCallError(`${where} changed while it was being read; retry.`, 'upstream_unavailable');
+            throw error;
+          });
         if (object.Body === undefined) return Buffer.alloc(0);
         return readCapped(object.Body as AsyncIterable<Uint8Array>, request.maxBytes, where);
       });

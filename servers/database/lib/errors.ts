@@ -10,7 +10,8 @@ export type DatabaseErrorCode =
   | 'parameter_error'
   | 'sqlite_error'
   | 'unavailable'
-  | 'cancelled';
+  | 'cancelled'
+  | 'too_large';
 
 export class DatabaseError extends Error {
   override readonly name = 'DatabaseError';

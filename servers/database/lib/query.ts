@@ -1,7 +1,8 @@
 // Runs one caller-provided statement with bound parameters under two caps: rows
-// (min(limit, DATABASE_MAX_ROWS)) and serialised result size (DATABASE_MAX_RESULT_BYTES). Rows
+// (min(limit, DATABASE_MAX_ROWS)) and result size as sent (DATABASE_MAX_RESULT_BYTES). Rows
 // are pulled one by one, so a huge table costs only what is returned.
 import type { SQLInputValue, StatementSync } from 'node:sqlite';
+import { sentBytes } from '../../kit/toolResult.ts';
 import { DatabaseError } from './errors.ts';
 import type { OpenDatabase } from './open.ts';
 import { translateSqliteError } from './sqliteErrors.ts';
@@ -55,7 +56,8 @@ export function runQuery(handle: OpenDatabase, request: QueryRequest, caps: Quer
   const columns = columnInfo.map((c, i) => ({ name: keys[i] ?? c.name, declaredType: c.type ?? null }));
 
   const rows: Record<string, JsonCell>[] = [];
-  let bytes = 2;
+  // The cap holds for what is sent: the envelope, and every row as structured content and as text.
+  let bytes = sentBytes({ columns, rows: [], rowCount: limit, limit, truncated: true, truncatedReason: 'result_size', note: sizeNote(limit, caps.maxResultBytes) });
   let truncatedReason: QueryResult['truncatedReason'];
   try {
     const iterator = iterateWith(statement, request.params);
@@ -68,7 +70,7 @@ export function runQuery(handle: OpenDatabase, request: QueryRequest, caps: Quer
       step.value.forEach((value, i) => {
         row[keys[i] ?? `column_${i + 1}`] = toJsonCell(value);
       });
-      const rowBytes = Buffer.byteLength(JSON.stringify(row)) + 1;
+      const rowBytes = sentBytes(row) + 2;
       if (bytes + rowBytes > caps.maxResultBytes) {
         truncatedReason = 'result_size';
         break;
@@ -88,9 +90,13 @@ export function runQuery(handle: OpenDatabase, request: QueryRequest, caps: Quer
     result.note = `Only the first ${limit} rows are returned. Narrow the query (WHERE, aggregates) or page with LIMIT/OFFSET.`;
   } else if (truncatedReason === 'result_size') {
     result.truncatedReason = truncatedReason;
-    result.note = `The result was cut at ${rows.length} rows because it exceeded ${caps.maxResultBytes} bytes (DATABASE_MAX_RESULT_BYTES). Select fewer or shorter columns (e.g. substr(col, 1, 200)) or fewer rows.`;
+    result.note = sizeNote(rows.length, caps.maxResultBytes);
   }
   return result;
+}
+
+function sizeNote(rowCount: number, maxResultBytes: number): string {
+  return `The result was cut at ${rowCount} rows because it exceeded ${maxResultBytes} bytes as sent (DATABASE_MAX_RESULT_BYTES; rows travel twice, as structured content and as text). Select fewer or shorter columns (e.g. substr(col, 1, 200)) or fewer rows.`;
 }
 
 function iterateWith(statement: StatementSync, params: QueryParams | undefined): Iterator<unknown[]> {

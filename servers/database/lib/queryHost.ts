@@ -1,30 +1,47 @@
-// Runs database operations in a child process (see queryProcessMain.ts for why) and kills it
-// when a call is cancelled or runs past its deadline. The child starts on first use and again
-// after it was killed; calls are answered in order by the one child.
+// Runs database operations in a pool of query processes (see queryProcessMain.ts for why), one
+// operation per process at a time, so stopping one query never touches another caller's: a call
+// that is cancelled, runs past its deadline or grows its process beyond the memory cap gets its
+// own process SIGKILLed, and only that process is replaced. Calls beyond the pool size wait in
+// order for a free process.
 import { fork, type ChildProcess } from 'node:child_process';
 import { DatabaseError, type DatabaseErrorCode } from './errors.ts';
 import type { Operation, OperationSettings } from './operations.ts';
+import { residentBytes } from './processMemory.ts';
 import type { OperationReply, OperationRequest } from './queryProcessMain.ts';
 
 export interface QueryHostOptions extends OperationSettings {
-  /** A call running longer is stopped by killing the process (a guard beyond the kit's TOOL_TIMEOUT). */
+  /** A call running longer is stopped by killing its process (a guard beyond the kit's TOOL_TIMEOUT). */
   deadlineMs: number;
+  /** Query processes at most (each runs one operation at a time). */
+  maxProcesses: number;
+  /** A query process whose resident memory grows past this is killed, with its call. */
+  maxProcessBytes: number;
+  /** How often a busy process's memory is sampled. */
+  memoryPollMs?: number;
 }
 
-interface Pending {
-  /** The process the call was sent to; only its own exit fails the call. */
-  child: ChildProcess;
+interface Job {
+  operation: Operation;
+  signal: AbortSignal;
   resolve(value: unknown): void;
   reject(error: DatabaseError): void;
+}
+
+interface QueryProcess {
+  child: ChildProcess;
+  /** The call it runs, if any; only its own process's exit fails it. */
+  current: { id: number; job: Job; stop(message: string, code: DatabaseErrorCode): void } | undefined;
 }
 
 // Compiled builds run .js next to .js; the source tree runs .ts directly (type stripping).
 const MAIN_MODULE = new URL(import.meta.url.endsWith('.ts') ? './queryProcessMain.ts' : './queryProcessMain.js', import.meta.url);
 
+const MIB = 1024 * 1024;
+
 export class QueryHost {
   readonly #options: QueryHostOptions;
-  readonly #pending = new Map<number, Pending>();
-  #child: ChildProcess | undefined;
+  readonly #processes = new Set<QueryProcess>();
+  readonly #queue: Job[] = [];
   #nextId = 1;
   #closed = false;
 
@@ -32,110 +49,154 @@ export class QueryHost {
     this.#options = options;
   }
 
+  /** Query processes alive now (for tests and metrics). */
+  get processCount(): number {
+    return this.#processes.size;
+  }
+
   run(operation: Operation, signal: AbortSignal): Promise<unknown> {
     if (this.#closed) return Promise.reject(new DatabaseError('the database server is shutting down; retry on another replica.', 'unavailable'));
     if (signal.aborted) return Promise.reject(new DatabaseError('the call was cancelled before the query started.', 'cancelled'));
-    const child = this.#ensureChild();
-    const id = this.#nextId++;
     return new Promise<unknown>((resolve, reject) => {
-      const seconds = this.#options.deadlineMs / 1000;
-      const stop = (message: string, code: DatabaseErrorCode) => {
-        if (!this.#pending.has(id)) return;
-        this.#settle(id, undefined, new DatabaseError(message, code));
-        this.#kill(child, 'another query was stopped, which restarted the query process; retry this call.');
+      const job: Job = { operation, signal, resolve, reject };
+      const dropWhileQueued = () => {
+        const index = this.#queue.indexOf(job);
+        if (index >= 0) {
+          this.#queue.splice(index, 1);
+          reject(new DatabaseError('the call was cancelled (or ran out of time) while waiting for a free query process.', 'cancelled'));
+        }
       };
-      const onAbort = () => stop('the query was stopped because the call was cancelled or exceeded its time limit.', 'cancelled');
-      const timer = setTimeout(
-        () =>
-          stop(
-            `the query ran longer than ${seconds} s and was stopped. Narrow it with WHERE or LIMIT, and avoid unbounded recursive CTEs.`,
-            'cancelled',
-          ),
-        this.#options.deadlineMs,
-      );
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.#pending.set(id, {
-        child,
-        resolve: (value) => {
-          clearTimeout(timer);
-          signal.removeEventListener('abort', onAbort);
-          resolve(value);
-        },
-        reject: (error) => {
-          clearTimeout(timer);
-          signal.removeEventListener('abort', onAbort);
-          reject(error);
-        },
-      });
-      this.#refWhileBusy(child);
-      const request: OperationRequest = { id, operation };
-      child.send(request);
+      signal.addEventListener('abort', dropWhileQueued, { once: true });
+      job.resolve = (value) => {
+        signal.removeEventListener('abort', dropWhileQueued);
+        resolve(value);
+      };
+      job.reject = (error) => {
+        signal.removeEventListener('abort', dropWhileQueued);
+        reject(error);
+      };
+      this.#queue.push(job);
+      this.#dispatch();
     });
   }
 
   async close(): Promise<void> {
     this.#closed = true;
-    const child = this.#child;
-    if (child) {
-      const exited = new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) resolve();
-        else child.once('exit', () => resolve());
-      });
-      this.#kill(child, 'the database server is shutting down; retry on another replica.');
-      await exited;
+    for (const job of this.#queue.splice(0)) job.reject(new DatabaseError('the database server is shutting down; retry on another replica.', 'unavailable'));
+    await Promise.all(
+      [...this.#processes].map((process) => {
+        const exited = new Promise<void>((resolve) => {
+          if (process.child.exitCode !== null || process.child.signalCode !== null) resolve();
+          else process.child.once('exit', () => resolve());
+        });
+        process.current?.stop('the database server is shutting down; retry on another replica.', 'unavailable');
+        process.child.kill('SIGKILL');
+        return exited;
+      }),
+    );
+  }
+
+  #dispatch(): void {
+    while (this.#queue.length > 0) {
+      const idle = [...this.#processes].find((process) => process.current === undefined);
+      const process = idle ?? (this.#processes.size < this.#options.maxProcesses ? this.#spawn() : undefined);
+      if (process === undefined) return;
+      const job = this.#queue.shift() as Job;
+      this.#start(process, job);
     }
   }
 
-  #ensureChild(): ChildProcess {
-    if (this.#child) return this.#child;
+  #start(process: QueryProcess, job: Job): void {
+    const id = this.#nextId++;
+    const seconds = this.#options.deadlineMs / 1000;
+    let watching = true;
+    const finish = () => {
+      watching = false;
+      clearTimeout(timer);
+      clearInterval(memoryTimer);
+      job.signal.removeEventListener('abort', onAbort);
+      process.current = undefined;
+      this.#refWhileBusy(process);
+    };
+    const stop = (message: string, code: DatabaseErrorCode) => {
+      if (process.current?.id !== id) return;
+      finish();
+      this.#discard(process);
+      job.reject(new DatabaseError(message, code));
+      this.#dispatch();
+    };
+    const onAbort = () => stop('the query was stopped because the call was cancelled or exceeded its time limit.', 'cancelled');
+    const timer = setTimeout(
+      () => stop(`the query ran longer than ${seconds} s and was stopped. Narrow it with WHERE or LIMIT, and avoid unbounded recursive CTEs.`, 'cancelled'),
+      this.#options.deadlineMs,
+    );
+    const capMiB = Math.round(this.#options.maxProcessBytes / MIB);
+    const memoryTimer = setInterval(() => {
+      const pid = process.child.pid;
+      if (pid === undefined) return;
+      void residentBytes(pid).then((bytes) => {
+        if (watching && bytes !== undefined && bytes > this.#options.maxProcessBytes) {
+          stop(
+            `the query needed more than ${capMiB} MiB of memory (DATABASE_MAX_QUERY_MEMORY_BYTES) and was stopped. Return less data (LIMIT, fewer or shorter columns) and avoid building huge strings or blobs.`,
+            'too_large',
+          );
+        }
+      });
+    }, this.#options.memoryPollMs ?? 20);
+    job.signal.addEventListener('abort', onAbort, { once: true });
+    process.current = {
+      id,
+      job: { ...job, resolve: (value) => (finish(), job.resolve(value), this.#dispatch()), reject: (error) => (finish(), job.reject(error), this.#dispatch()) },
+      stop,
+    };
+    this.#refWhileBusy(process);
+    const request: OperationRequest = { id, operation: job.operation };
+    process.child.send(request);
+  }
+
+  #spawn(): QueryProcess {
     const settings: OperationSettings = { source: this.#options.source, caps: this.#options.caps };
+    // The JS heap gets a share of the cap, so rows piling up fail inside V8's limit, not the OS's.
+    const heapMiB = Math.max(32, Math.floor(this.#options.maxProcessBytes / MIB / 2));
     // No inherited environment: the query process needs none, and secrets stay out of it.
-    const child = fork(MAIN_MODULE, [JSON.stringify(settings)], { env: {}, execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(MAIN_MODULE, [JSON.stringify(settings)], {
+      env: {},
+      execArgv: [`--max-old-space-size=${heapMiB}`],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const process: QueryProcess = { child, current: undefined };
     child.on('message', (reply: OperationReply) => {
-      if (reply.ok) this.#settle(reply.id, reply.result);
-      else this.#settle(reply.id, undefined, new DatabaseError(reply.error.message, reply.error.code as DatabaseErrorCode));
-      this.#refWhileBusy(child);
+      const current = process.current;
+      if (current?.id !== reply.id) return;
+      if (reply.ok) current.job.resolve(reply.result);
+      else current.job.reject(new DatabaseError(reply.error.message, reply.error.code as DatabaseErrorCode));
     });
     child.on('exit', (code, signal) => {
-      if (this.#child === child) this.#child = undefined;
-      this.#failAll(child, `the query process stopped unexpectedly (${signal ?? `exit code ${code}`}); retry the call.`);
+      this.#processes.delete(process);
+      process.current?.stop(`the query process stopped unexpectedly (${signal ?? `exit code ${code}`}); retry the call.`, 'unavailable');
+      if (!this.#closed) this.#dispatch();
     });
     child.on('error', () => {
-      // 'exit' follows and fails the pending calls; nothing else to do here.
+      // 'exit' follows and fails the call it ran; nothing else to do here.
     });
-    this.#child = child;
-    this.#refWhileBusy(child);
-    return child;
+    this.#processes.add(process);
+    this.#refWhileBusy(process);
+    return process;
   }
 
-  #settle(id: number, result: unknown, error?: DatabaseError): void {
-    const pending = this.#pending.get(id);
-    if (!pending) return;
-    this.#pending.delete(id);
-    if (error) pending.reject(error);
-    else pending.resolve(result);
+  #discard(process: QueryProcess): void {
+    this.#processes.delete(process);
+    process.child.kill('SIGKILL');
   }
 
-  #kill(child: ChildProcess, reasonForOthers: string): void {
-    if (this.#child === child) this.#child = undefined;
-    this.#failAll(child, reasonForOthers);
-    child.kill('SIGKILL');
-  }
-
-  #failAll(child: ChildProcess, message: string): void {
-    for (const [id, pending] of [...this.#pending]) {
-      if (pending.child === child) this.#settle(id, undefined, new DatabaseError(message, 'unavailable'));
-    }
-  }
-
-  /** An idle child must not keep the server process alive; a busy one must (a reply is awaited). */
-  #refWhileBusy(child: ChildProcess): void {
-    if ([...this.#pending.values()].some((pending) => pending.child === child)) {
-      child.ref();
-      child.channel?.ref();
+  /** An idle process must not keep the server process alive; a busy one must (a reply is awaited). */
+  #refWhileBusy(process: QueryProcess): void {
+    if (process.current) {
+      process.child.ref();
+      process.child.channel?.ref();
     } else {
-      child.unref();
-      child.channel?.unref();
+      process.child.unref();
+      process.child.channel?.unref();
     }
   }
 }

@@ -1,7 +1,8 @@
 // Entry point of the query process: node:sqlite is synchronous, so a runaway statement (say an
 // unbounded recursive CTE inside count(*)) would freeze the server's event loop, health probes
 // included, and neither AbortSignal nor Worker.terminate() can interrupt a native SQLite step.
-// Running statements in this child process lets the server SIGKILL it on cancel or timeout.
+// Running statements in this child process lets the server SIGKILL it on cancel, timeout or when
+// it grows past its memory cap; the server runs several, one statement each (queryHost.ts).
 import { DatabaseError } from './errors.ts';
 import { createOperations, type Operation, type OperationSettings } from './operations.ts';
 

@@ -1,6 +1,7 @@
 // The database lib in-process: sample data, introspection, parameter binding, caps, and the
 // read-only guard refusing every kind of write — on the sample and on a mounted file.
 import assert from 'node:assert/strict';
+import { sentBytes } from '../../kit/toolResult.ts';
 import { mkdtempSync, rmSync, statSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -124,11 +125,12 @@ describe('database lib', function () {
     });
 
     it('caps the result size', () => {
-      const small = createOperations({ source: { kind: 'sample' }, caps: { maxRows: 1000, maxResultBytes: 1024 } });
+      const small = createOperations({ source: { kind: 'sample' }, caps: { maxRows: 1000, maxResultBytes: 4096 } });
       try {
-        const result = small.run({ op: 'query', request: { sql: "SELECT id, printf('%.200c', 'x') AS pad FROM users" } }) as QueryResult;
+        const result = small.run({ op: 'query', request: { sql: "SELECT id, printf('%.200c', '\"') AS pad FROM users" } }) as QueryResult;
         assert.ok(result.rowCount > 0 && result.rowCount < 10, `rowCount ${result.rowCount}`);
-        assert.ok(Buffer.byteLength(JSON.stringify(result.rows)) <= 1024);
+        // The cap holds for what is sent: rows as structured content and again as escaped text.
+        assert.ok(sentBytes(result) <= 4096, `sent ${sentBytes(result)} bytes`);
         assert.equal(result.truncatedReason, 'result_size');
         assert.match(result.note ?? '', /DATABASE_MAX_RESULT_BYTES/);
       } finally {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { orNull } from '../../kit/schemas.ts';
 import { defineTool } from '../../kit/tool.ts';
 import type { TableDescription } from '../lib/catalog.ts';
 import { asToolErrors } from './errors.ts';
@@ -16,20 +17,20 @@ export function createDescribeTableTool(run: RunOperation) {
     outputSchema: z.object({
       name: z.string(),
       type: z.enum(['table', 'view']),
-      sql: z.string().nullable(),
+      sql: orNull(z.string()),
       rowCount: z.number().int(),
       columns: z.array(
         z.object({
           name: z.string(),
           type: z.string(),
           notNull: z.boolean(),
-          defaultValue: z.string().nullable(),
+          defaultValue: orNull(z.string()),
           primaryKey: z.number().int().describe('1-based position in the primary key; 0 when not part of it.'),
         }),
       ),
       indexes: z.array(z.object({ name: z.string(), unique: z.boolean(), columns: z.array(z.string()) })),
       foreignKeys: z.array(
-        z.object({ column: z.string(), references: z.object({ table: z.string(), column: z.string().nullable() }) }),
+        z.object({ column: z.string(), references: z.object({ table: z.string(), column: orNull(z.string()) }) }),
       ),
     }),
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },

@@ -1,15 +1,16 @@
 import { z } from 'zod';
+import { orNull } from '../../kit/schemas.ts';
 import { defineTool } from '../../kit/tool.ts';
 import type { QueryResult } from '../lib/query.ts';
 import { asToolErrors } from './errors.ts';
 import type { RunOperation } from './runner.ts';
 
-const paramValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+const paramValue = z.union([z.string(), z.number(), z.boolean(), z.literal(null)]);
 
 const cell = z.union([
   z.string(),
   z.number(),
-  z.null(),
+  z.literal(null),
   z.object({ blobBase64: z.string(), bytes: z.number().int() }).describe('A BLOB value, base64-encoded.'),
 ]);
 
@@ -36,7 +37,7 @@ export function createQueryTool(run: RunOperation, limits: QueryToolLimits) {
         .describe(`Maximum rows to return (default and ceiling: ${limits.maxRows}).`),
     }),
     outputSchema: z.object({
-      columns: z.array(z.object({ name: z.string(), declaredType: z.string().nullable() })),
+      columns: z.array(z.object({ name: z.string(), declaredType: orNull(z.string()) })),
       rows: z.array(z.record(z.string(), cell)),
       rowCount: z.number().int(),
       limit: z.number().int(),

@@ -9,6 +9,7 @@ export type FsErrorCode =
   | 'not_a_directory'
   | 'is_a_directory'
   | 'not_a_file'
+  | 'hard_link'
   | 'too_large'
   | 'already_exists'
   | 'permission_denied'
@@ -43,6 +44,10 @@ export function fromSystemError(error: unknown, shownPath: string): never {
       throw new FsError(`${shown} is a symbolic link (or a loop of them) that cannot be followed here.`, 'outside_root');
     case 'EEXIST':
       throw new FsError(`${shown} already exists; pass ifExists: "overwrite" to replace it.`, 'already_exists');
+    case 'ENAMETOOLONG':
+      throw new FsError(`${shown} is too long: a name has at most 255 bytes and a whole path at most 4096.`, 'invalid_path');
+    case 'ENXIO':
+      throw new FsError(`${shown} is not a regular file (device, socket or pipe) and cannot be opened.`, 'not_a_file');
     case 'ENOSPC':
     case 'EROFS':
       throw new FsError(`cannot write ${shown}: the volume is full or read-only.`, 'permission_denied');

@@ -1,10 +1,11 @@
 // file_info: metadata of one path. A symlink inside the root is described by its target (and
-// flagged); one that leaves the root is refused like any other escape.
-import { lstat, stat } from 'node:fs/promises';
+// flagged); one that leaves the root is refused like any other escape. The metadata comes from a
+// descriptor proven to lie inside the root (an O_PATH one: a FIFO or device is described, never opened).
+import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { entryType, type EntryType } from './entries.ts';
 import { fromSystemError } from './errors.ts';
-import { realRoot, resolveExisting, type RelativePath } from './paths.ts';
+import { openExisting, type RelativePath } from './paths.ts';
 import type { Root } from './roots.ts';
 
 export interface FileInfo {
@@ -21,10 +22,10 @@ export interface FileInfo {
 }
 
 export async function fileInfo(root: Root, path: RelativePath): Promise<FileInfo> {
-  const real = await resolveExisting(root, path);
+  const entry = await openExisting(root, path);
   try {
-    const link = await lstat(join(await realRoot(root), ...path.segments));
-    const stats = await stat(real);
+    const link = await lstat(join(entry.rootReal, ...path.segments));
+    const { stats } = entry;
     return {
       root: root.name,
       path: path.shown,
@@ -38,5 +39,7 @@ export async function fileInfo(root: Root, path: RelativePath): Promise<FileInfo
     };
   } catch (error) {
     fromSystemError(error, path.shown);
+  } finally {
+    await entry.handle.close();
   }
 }

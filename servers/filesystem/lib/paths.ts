@@ -1,14 +1,20 @@
-// Confinement of every path to its root. Two independent checks:
+// Confinement of every path to its root, in two steps:
 //  1. lexical: the caller's path must be a plain relative path (no "..", no absolute path, no
-//     backslash or drive letter, no NUL, no percent-encoding that could be decoded elsewhere);
-//  2. physical: the path's real location (fs.realpath, which resolves every symlink, in the
-//     target and in its parents) must lie inside the root's real location.
-// Files are then opened by their real path with O_NOFOLLOW, so a link swapped in after the check
-// is not followed either.
+//     backslash or drive letter, no NUL, no percent-encoding that could be decoded elsewhere, no
+//     segment longer than a file name can be);
+//  2. physical: the path's real location (fs.realpath, which resolves symlinks inside the root)
+//     is opened as a descriptor, and the descriptor itself is proven to lie inside the root
+//     (descriptors.ts). The realpath answer only says what to open; the descriptor decides.
 import { lstat, mkdir, realpath } from 'node:fs/promises';
-import { join, sep } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { escapedError, isInside, openVerified, type VerifiedEntry } from './descriptors.ts';
 import { FsError, fromSystemError } from './errors.ts';
 import type { Root } from './roots.ts';
+
+export { isInside };
+
+/** Linux NAME_MAX: no directory entry can have a longer name (in bytes). */
+export const MAX_SEGMENT_BYTES = 255;
 
 /** A checked relative path: its segments, and the form shown back to callers. */
 export interface RelativePath {
@@ -36,11 +42,14 @@ export function parseRelativePath(input: string): RelativePath {
   if (segments.includes('..')) {
     throw new FsError('".." is not allowed in paths: every path stays inside its root. Give the path from the root down.', 'invalid_path');
   }
+  const tooLong = segments.find((segment) => Buffer.byteLength(segment) > MAX_SEGMENT_BYTES);
+  if (tooLong !== undefined) {
+    throw new FsError(
+      `the path part "${tooLong.slice(0, 40)}…" is ${Buffer.byteLength(tooLong)} bytes; a file or directory name has at most ${MAX_SEGMENT_BYTES} bytes.`,
+      'invalid_path',
+    );
+  }
   return { segments, shown: segments.join('/') };
-}
-
-export function isInside(rootReal: string, candidate: string): boolean {
-  return candidate === rootReal || candidate.startsWith(rootReal.endsWith(sep) ? rootReal : rootReal + sep);
 }
 
 export async function realRoot(root: Root): Promise<string> {
@@ -51,14 +60,12 @@ export async function realRoot(root: Root): Promise<string> {
   }
 }
 
-function escaped(path: RelativePath): FsError {
-  return new FsError(
-    `"${path.shown}" resolves outside the root (through a symbolic link); links that leave the root are not followed.`,
-    'outside_root',
-  );
+function parentOf(path: RelativePath): RelativePath {
+  const segments = path.segments.slice(0, -1);
+  return { segments, shown: segments.join('/') };
 }
 
-/** The real location of an existing path, proven to be inside the root. */
+/** The real location of an existing path, inside the root as far as realpath can tell (a hint: open it with openExisting). */
 export async function resolveExisting(root: Root, path: RelativePath): Promise<string> {
   const base = await realRoot(root);
   let real: string;
@@ -67,68 +74,103 @@ export async function resolveExisting(root: Root, path: RelativePath): Promise<s
   } catch (error) {
     fromSystemError(error, path.shown);
   }
-  if (!isInside(base, real)) throw escaped(path);
+  if (!isInside(base, real)) throw escapedError(path.shown);
   return real;
 }
 
-/**
- * Where a write to `path` lands: the parent's real location (created when createParents is set,
- * after proving the nearest existing ancestor is inside the root) joined with the file name. An
- * existing symlink at the target is resolved and must stay inside the root too.
- */
-export async function resolveForWrite(root: Root, path: RelativePath, createParents: boolean): Promise<string> {
-  const name = path.segments.at(-1);
-  if (name === undefined) throw new FsError('give a file path to write, e.g. "notes/today.md"; the root itself is a directory.', 'invalid_path');
-  const base = await realRoot(root);
-  const parent: RelativePath = { segments: path.segments.slice(0, -1), shown: path.segments.slice(0, -1).join('/') };
-
-  let parentReal: string;
-  try {
-    parentReal = await resolveExisting(root, parent);
-  } catch (error) {
-    if (!(error instanceof FsError && error.code === 'not_found') || !createParents) {
-      if (error instanceof FsError && error.code === 'not_found') {
-        throw new FsError(`the directory "${parent.shown}" does not exist; create it first or pass createParents: true.`, 'not_found');
-      }
-      throw error;
-    }
-    parentReal = await createMissingParents(root, base, parent);
-  }
-
-  const target = join(parentReal, name);
-  try {
-    const info = await lstat(target);
-    if (info.isSymbolicLink()) {
-      const linked = await realpath(target).catch(() => undefined);
-      if (linked === undefined || !isInside(base, linked)) throw escaped(path);
-      return linked;
-    }
-    if (info.isDirectory()) throw new FsError(`"${path.shown}" is a directory; give a file path.`, 'is_a_directory');
-  } catch (error) {
-    if ((error as { code?: unknown }).code !== 'ENOENT') fromSystemError(error, path.shown);
-  }
-  return target;
+export interface OpenedInRoot extends VerifiedEntry {
+  /** The root's real location (for opening further entries below this one). */
+  rootReal: string;
 }
 
-async function createMissingParents(root: Root, base: string, parent: RelativePath): Promise<string> {
-  // Find the deepest existing ancestor and prove it is inside the root before creating anything.
+/** Opens an existing path as a descriptor proven to lie inside the root. */
+export async function openExisting(root: Root, path: RelativePath, options: { directory?: boolean } = {}): Promise<OpenedInRoot> {
+  const rootReal = await realRoot(root);
+  const real = await resolveExisting(root, path);
+  return { ...(await openVerified(rootReal, real, path.shown, options)), rootReal };
+}
+
+export interface WriteTarget {
+  /** The directory the file goes into, proven inside the root; close it when done. */
+  directory: VerifiedEntry;
+  /** The entry name inside that directory. */
+  name: string;
+  rootReal: string;
+}
+
+/**
+ * Where a write to `path` lands: a proven descriptor of its directory (missing parents created one
+ * by one below a proven ancestor when createParents is set) and the entry name. An existing
+ * symlink at the target is followed only to a location inside the root.
+ */
+export async function openWriteTarget(root: Root, path: RelativePath, createParents: boolean): Promise<WriteTarget> {
+  const name = path.segments.at(-1);
+  if (name === undefined) throw new FsError('give a file path to write, e.g. "notes/today.md"; the root itself is a directory.', 'invalid_path');
+  const parent = parentOf(path);
+  let directory: OpenedInRoot;
+  try {
+    directory = await openExisting(root, parent, { directory: true });
+  } catch (error) {
+    if (!(error instanceof FsError && error.code === 'not_found')) throw error;
+    if (!createParents) throw new FsError(`the directory "${parent.shown}" does not exist; create it first or pass createParents: true.`, 'not_found');
+    directory = await createMissingParents(root, parent);
+  }
+  const { rootReal } = directory;
+  const entryPath = join(directory.link, name);
+  let existing;
+  try {
+    existing = await lstat(entryPath);
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'ENOENT') {
+      await directory.handle.close();
+      fromSystemError(error, path.shown);
+    }
+  }
+  if (existing?.isDirectory()) {
+    await directory.handle.close();
+    throw new FsError(`"${path.shown}" is a directory; give a file path.`, 'is_a_directory');
+  }
+  if (existing?.isSymbolicLink()) {
+    // Writing through a link inside the root writes its target: prove the target's directory.
+    const linked = await realpath(entryPath).catch(() => undefined);
+    await directory.handle.close();
+    if (linked === undefined || !isInside(rootReal, linked)) throw escapedError(path.shown);
+    return { directory: await openVerified(rootReal, dirname(linked), path.shown, { directory: true }), name: basename(linked), rootReal };
+  }
+  return { directory, name, rootReal };
+}
+
+/** Creates the missing directories of `parent` one at a time, each inside a proven descriptor. */
+async function createMissingParents(root: Root, parent: RelativePath): Promise<OpenedInRoot> {
   let existing = parent.segments.length;
-  let ancestorReal: string | undefined;
-  while (ancestorReal === undefined) {
+  let current: OpenedInRoot | undefined;
+  while (current === undefined) {
     existing -= 1;
-    const ancestor: RelativePath = { segments: parent.segments.slice(0, existing), shown: parent.segments.slice(0, existing).join('/') };
     try {
-      ancestorReal = await resolveExisting(root, ancestor);
+      current = await openExisting(root, { segments: parent.segments.slice(0, existing), shown: parent.segments.slice(0, existing).join('/') }, { directory: true });
     } catch (error) {
       if (!(error instanceof FsError && error.code === 'not_found') || existing === 0) throw error;
     }
   }
-  try {
-    await mkdir(join(ancestorReal, ...parent.segments.slice(existing)), { recursive: true });
-  } catch (error) {
-    fromSystemError(error, parent.shown);
+  for (let index = existing; index < parent.segments.length; index += 1) {
+    const shown = parent.segments.slice(0, index + 1).join('/');
+    const next = join(current.link, parent.segments[index] ?? '');
+    try {
+      await mkdir(next);
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'EEXIST') {
+        await current.handle.close();
+        fromSystemError(error, shown);
+      }
+    }
+    try {
+      const opened: OpenedInRoot = { ...(await openVerified(current.rootReal, next, shown, { directory: true })), rootReal: current.rootReal };
+      await current.handle.close();
+      current = opened;
+    } catch (error) {
+      await current.handle.close();
+      throw error;
+    }
   }
-  const created = await resolveExisting(root, parent);
-  if (!isInside(base, created)) throw escaped(parent);
-  return created;
+  return current;
 }

@@ -1,15 +1,19 @@
 // read_file: text comes back as UTF-8; binary content (a NUL byte, or bytes that are not valid
 // UTF-8) comes back base64-encoded with encoding: "base64", so no byte is lost or mangled. Reads
-// are capped at FS_MAX_READ_BYTES; larger files are read in parts with offset/length.
+// are capped at FS_MAX_READ_BYTES as sent (content travels twice: structured and as text); larger
+// files are read in parts with offset/length, a part that would not fit is shortened. The file is
+// read through a descriptor proven to lie inside the root (paths.ts, descriptors.ts); anything
+// but a regular file (FIFO, device, socket) is refused from its O_PATH descriptor, never opened.
 import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { sentBytes } from '../../kit/toolResult.ts';
+import { assertRegularFile, reopen, type FileRules } from './descriptors.ts';
 import { FsError, fromSystemError } from './errors.ts';
-import { resolveExisting, type RelativePath } from './paths.ts';
+import { openExisting, type RelativePath } from './paths.ts';
 import type { Root } from './roots.ts';
 
 export type ReadEncoding = 'auto' | 'utf8' | 'base64';
 
-export interface ReadOptions {
+export interface ReadOptions extends FileRules {
   maxBytes: number;
   offset?: number;
   length?: number;
@@ -30,21 +34,20 @@ export interface FileContent {
 }
 
 export async function readFileContent(root: Root, path: RelativePath, options: ReadOptions): Promise<FileContent> {
-  const real = await resolveExisting(root, path);
   const offset = options.offset ?? 0;
   if (options.length !== undefined && options.length > options.maxBytes) {
     throw new FsError(`length ${options.length} is more than the read limit of ${options.maxBytes} bytes (FS_MAX_READ_BYTES); read in smaller parts.`, 'too_large');
   }
+  const entry = await openExisting(root, path);
   let handle;
   try {
-    handle = await open(real, constants.O_RDONLY | constants.O_NOFOLLOW);
-  } catch (error) {
-    fromSystemError(error, path.shown);
+    assertRegularFile(entry.stats, path.shown, options);
+    handle = await reopen(entry, constants.O_RDONLY, path.shown);
+  } finally {
+    await entry.handle.close();
   }
   try {
     const stats = await handle.stat();
-    if (stats.isDirectory()) throw new FsError(`"${path.shown}" is a directory; use list_directory.`, 'is_a_directory');
-    if (!stats.isFile()) throw new FsError(`"${path.shown}" is not a regular file (device, socket or pipe) and cannot be read.`, 'not_a_file');
     const remaining = Math.max(0, stats.size - offset);
     if (options.length === undefined && remaining > options.maxBytes) {
       throw new FsError(
@@ -60,23 +63,39 @@ export async function readFileContent(root: Root, path: RelativePath, options: R
       if (bytesRead === 0) break; // The file shrank while we read it.
       filled += bytesRead;
     }
-    const bytes = buffer.subarray(0, filled);
-    const { encoding, content } = encode(bytes, options.encoding);
-    return {
-      root: root.name,
-      path: path.shown,
-      size: stats.size,
-      offset,
-      bytesRead: filled,
-      encoding,
-      content,
-      more: offset + filled < stats.size,
+    const resultFor = (count: number): FileContent => {
+      const { encoding, content } = encode(buffer.subarray(0, count), options.encoding);
+      return { root: root.name, path: path.shown, size: stats.size, offset, bytesRead: count, encoding, content, more: offset + count < stats.size };
     };
+    const whole = resultFor(filled);
+    if (sentBytes(whole) <= options.maxBytes) return whole;
+    // The cap holds for what is sent (the content travels twice, escaped): a part that fits.
+    const fitting = largestFittingPart(buffer.subarray(0, filled), options.maxBytes, resultFor);
+    if (options.length === undefined) {
+      throw new FsError(
+        `"${path.shown}" is ${stats.size} bytes; sent as ${whole.encoding} it would take ${sentBytes(whole)} bytes, more than the read limit of ${options.maxBytes} bytes (FS_MAX_READ_BYTES), since content is sent twice (structured and as text). Read it in parts with offset and length (length at most ${fitting.bytesRead} here).`,
+        'too_large',
+      );
+    }
+    return fitting;
   } catch (error) {
     fromSystemError(error, path.shown);
   } finally {
     await handle.close();
   }
+}
+
+/** The longest prefix of `bytes` whose result fits `maxBytes` as sent, cut on a UTF-8 boundary. */
+function largestFittingPart(bytes: Buffer, maxBytes: number, resultFor: (count: number) => FileContent): FileContent {
+  let count = bytes.length;
+  let result = resultFor(count);
+  // Proportional guesses converge in a few steps; each step shrinks by at least 5%.
+  for (let step = 0; step < 60 && count > 0 && sentBytes(result) > maxBytes; step += 1) {
+    count = Math.min(Math.floor(count * 0.95), Math.floor((count * maxBytes) / sentBytes(result)));
+    while (count > 0 && count < bytes.length && ((bytes[count] ?? 0) & 0xc0) === 0x80) count -= 1;
+    result = resultFor(count);
+  }
+  return result;
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });

@@ -1,13 +1,17 @@
 // write_file: content (UTF-8 text or base64) written to a path inside the root, size-capped by
-// FS_MAX_WRITE_BYTES. The target is opened by its checked real path with O_NOFOLLOW, so a
-// symlink planted after the check is not followed.
+// FS_MAX_WRITE_BYTES. The file is created (or found) relative to a directory descriptor proven to
+// lie inside the root, with O_NOFOLLOW on its name, so neither a symlink planted at the name nor a
+// directory swapped on the way can send the bytes elsewhere. An existing entry must be a regular
+// file with one link (unless FS_ALLOW_HARDLINKS), checked on its O_PATH descriptor before opening.
 import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { assertRegularFile, openVerified, reopen, type FileRules } from './descriptors.ts';
 import { FsError, fromSystemError } from './errors.ts';
-import { resolveForWrite, type RelativePath } from './paths.ts';
+import { openWriteTarget, type RelativePath } from './paths.ts';
 import type { Root } from './roots.ts';
 
-export interface WriteOptions {
+export interface WriteOptions extends FileRules {
   content: string;
   encoding: 'utf8' | 'base64';
   ifExists: 'overwrite' | 'fail';
@@ -30,21 +34,23 @@ export async function writeFileContent(root: Root, path: RelativePath, options: 
       'too_large',
     );
   }
-  const target = await resolveForWrite(root, path, options.createParents);
+  const target = await openWriteTarget(root, path, options.createParents);
+  const entryPath = join(target.directory.link, target.name);
   let created = true;
-  let handle;
+  let handle: FileHandle;
   try {
-    handle = await open(target, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
-  } catch (error) {
-    if ((error as { code?: unknown }).code !== 'EEXIST' || options.ifExists === 'fail') fromSystemError(error, path.shown);
-    created = false;
     try {
-      handle = await open(target, constants.O_WRONLY | constants.O_TRUNC | constants.O_NOFOLLOW);
-    } catch (reopenError) {
-      fromSystemError(reopenError, path.shown);
+      handle = await open(entryPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW | constants.O_NONBLOCK, 0o644);
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'EEXIST' || options.ifExists === 'fail') fromSystemError(error, path.shown);
+      created = false;
+      handle = await openExistingForWrite(target.rootReal, entryPath, path.shown, options);
     }
+  } finally {
+    await target.directory.handle.close();
   }
   try {
+    if (!created) await handle.truncate(0);
     await handle.writeFile(bytes);
   } catch (error) {
     fromSystemError(error, path.shown);
@@ -52,6 +58,16 @@ export async function writeFileContent(root: Root, path: RelativePath, options: 
     await handle.close();
   }
   return { root: root.name, path: path.shown, bytesWritten: bytes.byteLength, created };
+}
+
+async function openExistingForWrite(rootReal: string, entryPath: string, shown: string, rules: FileRules): Promise<FileHandle> {
+  const entry = await openVerified(rootReal, entryPath, shown);
+  try {
+    assertRegularFile(entry.stats, shown, rules);
+    return await reopen(entry, constants.O_WRONLY, shown);
+  } finally {
+    await entry.handle.close();
+  }
 }
 
 function decode(content: string, encoding: 'utf8' | 'base64'): Buffer {

@@ -8,6 +8,7 @@ import { pathArgument, rootArgument, type FsToolDeps } from './shared.ts';
 
 export interface ReadFileToolDeps extends FsToolDeps {
   maxReadBytes: number;
+  allowHardLinks: boolean;
 }
 
 export function createReadFileTool(deps: ReadFileToolDeps) {
@@ -35,7 +36,7 @@ export function createReadFileTool(deps: ReadFileToolDeps) {
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     handler: ({ path, root, offset, length, encoding }) =>
       asToolErrors(() =>
-        readFileContent(selectRoot(deps.roots, root), parseRelativePath(path), { maxBytes: deps.maxReadBytes, offset, length, encoding }),
+        readFileContent(selectRoot(deps.roots, root), parseRelativePath(path), { maxBytes: deps.maxReadBytes, offset, length, encoding, allowHardLinks: deps.allowHardLinks }),
       ),
   });
 }

@@ -34,7 +34,7 @@ export function createSearchFilesTool(deps: FsToolDeps) {
       truncatedReason: z.enum(['max_results', 'max_scanned']).optional(),
     }),
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-    handler: ({ pattern, path, root, maxDepth, maxResults, caseSensitive }) =>
+    handler: ({ pattern, path, root, maxDepth, maxResults, caseSensitive }, context) =>
       asToolErrors(() =>
         searchFiles(selectRoot(deps.roots, root), parseRelativePath(path), {
           pattern,
@@ -42,6 +42,7 @@ export function createSearchFilesTool(deps: FsToolDeps) {
           maxResults,
           maxScanned: MAX_SEARCH_SCANNED,
           caseSensitive,
+          signal: context.signal,
         }),
       ),
   });

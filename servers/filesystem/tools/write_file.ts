@@ -8,6 +8,7 @@ import { pathArgument, rootArgument, type FsToolDeps } from './shared.ts';
 
 export interface WriteFileToolDeps extends FsToolDeps {
   maxWriteBytes: number;
+  allowHardLinks: boolean;
 }
 
 /** Registered only when FS_ALLOW_WRITE=true, so read-only servers do not even offer it. */
@@ -39,6 +40,7 @@ export function createWriteFileTool(deps: WriteFileToolDeps) {
           ifExists,
           createParents,
           maxBytes: deps.maxWriteBytes,
+          allowHardLinks: deps.allowHardLinks,
         }),
       ),
   });

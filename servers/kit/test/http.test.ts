@@ -81,15 +81,22 @@ describe('kit HTTP runtime', function () {
       });
     }
 
-    it('refuses missing and wrong keys with 401 and WWW-Authenticate', async () => {
+    it('refuses missing and wrong keys with 401, an ApiKey challenge (never Bearer without OAuth) and a message MCP clients show', async () => {
       server = await startTestServer(fixtureServer(), { API_KEYS: 'key-one' });
       const missing = await rawRequest(server.url, { method: 'POST', headers: toolsCallHeaders('lookup'), body: toolsCallBody('lookup', { word: 'a' }) });
       assert.equal(missing.status, 401);
-      assert.match(String(missing.headers['www-authenticate']), /^Bearer realm="mcp"/);
+      assert.equal(missing.headers['www-authenticate'], 'ApiKey realm="mcp", header="x-api-key"');
+      assert.match((JSON.parse(missing.body) as { error: { message: string } }).error.message, /^An API key is required/);
       const wrong = await rawRequest(server.url, { method: 'POST', headers: toolsCallHeaders('lookup', { 'x-api-key': 'key-onf' }), body: toolsCallBody('lookup', { word: 'a' }) });
       assert.equal(wrong.status, 401);
-      assert.match(String(wrong.headers['www-authenticate']), /error="invalid_token"/);
-      await assert.rejects(connectClient(server.url, { headers: { 'x-api-key': 'nope' } }));
+      assert.match((JSON.parse(wrong.body) as { error: { data: { error: string } } }).error.data.error, /invalid_token/);
+      assert.doesNotMatch(String(wrong.headers['www-authenticate']), /Bearer/);
+      // The message reaches the client: in the error text (2025 era) or the error's data.text (2026 probe).
+      const clientError = (pattern: RegExp) => (error: unknown) => pattern.test(`${String(error)} ${JSON.stringify((error as { data?: unknown }).data ?? {})}`);
+      for (const protocol of TEST_PROTOCOLS) {
+        await assert.rejects(connectClient(server.url, { protocol }), clientError(/An API key is required; send it in x-api-key/));
+        await assert.rejects(connectClient(server.url, { protocol, headers: { 'x-api-key': 'nope' } }), clientError(/The API key is not valid/));
+      }
       // Probes stay open for the kubelet.
       assert.equal((await rawRequest(`${server.baseUrl}/readyz`)).status, 200);
       assert.equal((await rawRequest(`${server.baseUrl}/metrics`)).status, 200);

@@ -46,7 +46,10 @@ describe('kit config', () => {
     assert.deepEqual(config.allowedHosts, ['svc', 'svc.ns.svc.cluster.local:8080', '*.example.com']);
     assert.deepEqual(config.apiKeys, ['k1', 'k2']);
     assert.deepEqual(config.rateLimit, { ratePerSecond: 10, burst: 5 });
-    assert.deepEqual(config.cache, { ttlSeconds: 60, backend: 'redis' });
+    assert.deepEqual(config.cache, { ttlSeconds: 60, backend: 'redis', maxBytes: 32 * 1024 * 1024 });
+    assert.equal(config.authFailuresPerMinute, 20);
+    assert.deepEqual(parseKitConfig({ RATE_LIMIT_RPS: '10', RATE_LIMIT_BURST: '5', RATE_LIMIT_DAILY_QUOTA: '1000' }).rateLimit, { ratePerSecond: 10, burst: 5, dailyQuota: 1000 });
+    assert.throws(() => parseKitConfig({ RATE_LIMIT_DAILY_QUOTA: '1000' }), /RATE_LIMIT_DAILY_QUOTA is set without RATE_LIMIT_RPS/);
     assert.equal(config.oauth?.audience, 'https://mcp.example.com/mcp');
     assert.deepEqual(config.oauth?.requiredScopes, ['mcp:read', 'mcp:write']);
   });
@@ -142,17 +145,30 @@ describe('result cache keys and memory cache', () => {
   });
 
   it('expires entries after the TTL and bounds its size', async () => {
-    let now = 0;
+    let now = 1_000;
     const cache = new MemoryResultCache({ maxEntries: 2, now: () => now });
     await cache.set('k1', { v: 1 }, 10);
     assert.deepEqual(await cache.get('k1'), { v: 1 });
-    now = 10_001;
+    now = 11_001;
     assert.equal(await cache.get('k1'), undefined);
     await cache.set('a', 1, 100);
     await cache.set('b', 2, 100);
     await cache.set('c', 3, 100);
     assert.equal(cache.size, 2);
     assert.equal(await cache.get('a'), undefined, 'oldest evicted');
+  });
+
+  it('bounds its memory by bytes, not entries: 300 one-MiB results stay within the budget', async () => {
+    const cache = new MemoryResultCache({ maxBytes: 16 * 1024 * 1024 });
+    const mib = 'x'.repeat(1024 * 1024);
+    for (let i = 0; i < 300; i += 1) await cache.set(`k${i}`, { content: mib }, 100);
+    assert.ok(cache.bytes <= 16 * 1024 * 1024, `holds ${cache.bytes} bytes`);
+    assert.ok(cache.size >= 7 && cache.size <= 8, `keeps the most recent entries (${cache.size})`);
+    assert.deepEqual(await cache.get('k299'), { content: mib });
+    assert.equal(await cache.get('k0'), undefined);
+    // An entry bigger than a quarter of the budget is never cached.
+    await cache.set('huge', { content: 'y'.repeat(3 * 1024 * 1024) }, 100);
+    assert.equal(await cache.get('huge'), undefined);
   });
 
   it('returns copies so callers cannot mutate cached results', async () => {
@@ -202,9 +218,11 @@ describe('API key matching', () => {
     assert.ok((await auth.authenticate({ 'x-api-key': 'k1' })).ok);
     assert.ok((await auth.authenticate({ authorization: 'Bearer k1' })).ok);
     const wrong = await auth.authenticate({ 'x-api-key': 'nope' });
-    assert.ok(!wrong.ok && wrong.refusal.status === 401 && /invalid_token/.test(wrong.refusal.wwwAuthenticate));
+    assert.ok(!wrong.ok && wrong.refusal.status === 401 && wrong.refusal.error === 'invalid_token');
     const missing = await auth.authenticate({});
-    assert.ok(!missing.ok && missing.refusal.wwwAuthenticate.startsWith('Bearer realm="mcp"'));
+    // No Bearer challenge without OAuth: MCP clients would start OAuth discovery on it.
+    assert.ok(!missing.ok && missing.refusal.wwwAuthenticate === 'ApiKey realm="mcp", header="x-api-key"');
+    assert.ok(!wrong.ok && !wrong.refusal.wwwAuthenticate.startsWith('Bearer'));
   });
 
   it('builds the RFC 9728 metadata URL', () => {

@@ -54,8 +54,9 @@ describe('s3-summarizer over MCP HTTP (moto + Bedrock stub)', function () {
       'photo.png': PNG_BYTES,
     });
     const env = { AWS_ENDPOINT_URL_S3: moto.endpoint, AWS_ENDPOINT_URL_BEDROCK_RUNTIME: bedrock.endpoint, S3_FORCE_PATH_STYLE: 'true', S3_BUCKET_NAME: 'uploads', SUMMARIZER_MAX_FILE_BYTES: '4096', AWS_MAX_ATTEMPTS: '1' };
-    // The example's kit settings: API key and the usage plan's 10 requests/s, burst 5.
-    withModel = await open({ ...env, BEDROCK_MODEL_ID: MODEL, SUMMARY_MAX_TOKENS: '300' }, { API_KEYS: API_KEY, RATE_LIMIT_RPS: '10', RATE_LIMIT_BURST: '5' });
+    // Behind an API key as in the example (its 10 req/s rate limit is the kit's, tested there: a
+    // limit here would make these calls depend on the machine's speed).
+    withModel = await open({ ...env, BEDROCK_MODEL_ID: MODEL, SUMMARY_MAX_TOKENS: '300' }, { API_KEYS: API_KEY });
     extractive = await open({ ...env, SUMMARY_MAX_SENTENCES: '2' });
   });
 

@@ -44,8 +44,11 @@ function describeFailure(error: unknown): string {
   return message;
 }
 
+/** Told about every forwarded tools/call (the host turns it into metrics). */
+export type ToolCallListener = (call: { tool: string; outcome: 'success' | 'tool_error' | 'error'; seconds: number }) => void;
+
 /** Tool lists and calls pass the tool policy: hidden tools are neither listed nor callable. */
-export function buildForwardingServer(pool: StdioBridgePool, identity: ForwardedIdentity, policy: ToolPolicy = OPEN_POLICY): McpServer {
+export function buildForwardingServer(pool: StdioBridgePool, identity: ForwardedIdentity, onToolCall: ToolCallListener = () => {}, policy: ToolPolicy = OPEN_POLICY): McpServer {
   const server = new McpServer(
     { name: identity.name, version: identity.version },
     { capabilities: identity.capabilities, ...(identity.instructions !== undefined && { instructions: identity.instructions }) },
@@ -63,9 +66,14 @@ export function buildForwardingServer(pool: StdioBridgePool, identity: Forwarded
       const upstream = resolveToolCall(policy, request.params.name);
       // The same answer as for a tool the server never had: a hidden tool is not confirmed to exist.
       if (upstream === undefined) throw new ProtocolError(ProtocolErrorCode.InvalidParams, unknownToolMessage(request.params.name));
+      const started = process.hrtime.bigint();
+      const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
       try {
-        return await pool.run((client, options) => client.callTool({ ...request.params, name: upstream }, options), signalOf(ctx));
+        const result = await pool.run((client, options) => client.callTool({ ...request.params, name: upstream }, options), signalOf(ctx));
+        onToolCall({ tool: request.params.name, outcome: result.isError ? 'tool_error' : 'success', seconds: seconds() });
+        return result;
       } catch (error) {
+        onToolCall({ tool: request.params.name, outcome: 'error', seconds: seconds() });
         return { content: [{ type: 'text' as const, text: `${request.params.name} failed: ${describeFailure(error)}` }], isError: true };
       }
     });

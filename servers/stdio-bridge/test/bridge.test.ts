@@ -120,6 +120,20 @@ describe('stdio bridge over MCP HTTP', function () {
       servers.push(server);
     });
 
+    it('counts forwarded tool calls in the kit metrics, with a bounded set of tool labels', async () => {
+      const client = await connectClient(server.url);
+      try {
+        await client.callTool({ name: 'whoami', arguments: {} });
+        for (let i = 0; i < 5; i += 1) await client.callTool({ name: `made-up-${i}`, arguments: {} });
+      } finally {
+        await client.close();
+      }
+      const metrics = (await rawRequest(`${server.baseUrl}/metrics`)).body;
+      assert.match(metrics, /^mcp_tool_calls_total\{tool="whoami",outcome="success"\} [1-9]/m);
+      assert.doesNotMatch(metrics, /made-up-/);
+      assert.match(metrics, /^mcp_tool_calls_total\{tool="_other",outcome="(error|tool_error)"\} 5$/m);
+    });
+
     it('puts the stdio servers\' stderr in the log', async () => {
       await pollUntil(() => (logs.text().match(/fixture \d+ ready/g) ?? []).length >= 3, 'three ready lines on stderr');
       assert.match(logs.text(), /"message":"stdio server stderr"/);
@@ -174,6 +188,43 @@ describe('stdio bridge over MCP HTTP', function () {
         await client.close();
       }
     });
+  });
+
+  it('survives a stdio server that writes garbage to stdout', async () => {
+    const server = await bridge([process.execPath, FIXTURE], { env: { BRIDGE_POOL_SIZE: '1' } });
+    servers.push(server);
+    const client = await connectClient(server.url);
+    try {
+      assert.equal(resultText((await client.callTool({ name: 'noise', arguments: {} })) as ToolResult), 'noisy');
+      const after = (await client.callTool({ name: 'whoami', arguments: {} })) as ToolResult;
+      assert.ok(!after.isError);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('drains in-flight calls on shutdown and leaves no stdio process behind', async () => {
+    const server = await bridge([process.execPath, FIXTURE], { env: { BRIDGE_POOL_SIZE: '2' } });
+    const client = await connectClient(server.url);
+    const { tools } = await client.listTools();
+    assert.ok(tools.some((tool) => tool.name === 'slow'));
+    const pids = await Promise.all([0, 1].map(async () => Number(resultText((await client.callTool({ name: 'whoami', arguments: {} })) as ToolResult))));
+    const inFlight = Promise.all(Array.from({ length: 4 }, () => client.callTool({ name: 'slow', arguments: { ms: 800 } }) as Promise<ToolResult>));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const stopped = server.close();
+    const results = await inFlight;
+    await stopped;
+    await client.close().catch(() => {});
+    assert.ok(results.every((result) => !result.isError), 'calls in flight when SIGTERM-style shutdown began completed');
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    await pollUntil(() => pids.every((pid) => !alive(pid)), 'every stdio process exited');
   });
 
   it('fails to open with a clear error when the command cannot start', async () => {

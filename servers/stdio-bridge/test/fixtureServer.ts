@@ -19,6 +19,11 @@ server.registerTool('crash', { description: 'Exits the process at once.', inputS
   process.exit(3);
 });
 
+server.registerTool('noise', { description: 'Writes a line that is not JSON-RPC to stdout, then answers.', inputSchema: z.object({}) }, async () => {
+  process.stdout.write('this is not json-rpc\n');
+  return { content: [{ type: 'text', text: 'noisy' }] };
+});
+
 server.registerTool('ask_sampling', { description: 'Asks the client to sample an LLM.', inputSchema: z.object({}) }, async (_args, ctx) => {
   try {
     const answer = await ctx.mcpReq.send(

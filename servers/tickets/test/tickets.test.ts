@@ -233,6 +233,13 @@ describe('tickets server over MCP HTTP (Azure identity + backend stubs)', functi
       assert.match(taxonomy(await call('list_users', {})).message, /not JSON/);
     });
 
+    it('an oversized backend answer is refused without being buffered whole', async () => {
+      backend.faults.push({ status: 200, raw: `{"total":1,"items":[],"pad":"${'x'.repeat(5 * 1024 * 1024)}"}` });
+      const error = taxonomy(await call('list_users', {}));
+      assert.equal(error.error, 'SERVICE_ERROR');
+      assert.match(error.message, /larger than 4194304 bytes/);
+    });
+
     it('caches the Azure AD token across calls', async () => {
       const before = provider.tokenRequests.length;
       for (let i = 0; i < 5; i += 1) assert.ok(!(await call('list_users', { limit: 1 })).isError);

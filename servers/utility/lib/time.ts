@@ -5,37 +5,61 @@ export class TimeInputError extends Error {
   override readonly name = 'TimeInputError';
 }
 
+/** One formatter per canonical zone: a bounded set (the IANA zones and fixed offsets). */
 const formatters = new Map<string, Intl.DateTimeFormat>();
+/**
+ * The caller's spelling (case-folded) → canonical zone. Keyed by the spelling only after it proved
+ * valid, and cleared when full, so 30,000 spellings of one zone cost a few hundred entries, not
+ * 30,000 formatters (+330 MB before).
+ */
+const canonicalBySpelling = new Map<string, string>();
+const MAX_SPELLINGS = 2000;
+
+function buildFormatter(timeZone: string): Intl.DateTimeFormat {
+  return new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    weekday: 'long',
+  });
+}
 
 /** The canonical spelling of an IANA zone, or a TimeInputError that says what to send. */
 export function resolveTimeZone(name: string): string {
-  const trimmed = name.trim();
-  let formatter = formatters.get(trimmed);
-  if (formatter === undefined) {
-    try {
-      formatter = new Intl.DateTimeFormat('en-US', {
-        timeZone: trimmed,
-        hourCycle: 'h23',
-        year: 'numeric',
-        month: '2-digit',
-        day: '2-digit',
-        hour: '2-digit',
-        minute: '2-digit',
-        second: '2-digit',
-        weekday: 'long',
-      });
-    } catch {
-      throw new TimeInputError(`Unknown time zone "${name}"; use an IANA name such as "UTC", "Europe/Paris" or "America/New_York".`);
-    }
-    // The zone set is finite (a few hundred names plus aliases), so this map stays small.
-    formatters.set(trimmed, formatter);
+  const spelling = name.trim().toLowerCase();
+  const known = canonicalBySpelling.get(spelling);
+  if (known !== undefined) return known;
+  let formatter: Intl.DateTimeFormat;
+  try {
+    formatter = buildFormatter(name.trim());
+  } catch {
+    throw new TimeInputError(`Unknown time zone "${name}"; use an IANA name such as "UTC", "Europe/Paris" or "America/New_York".`);
   }
-  return formatter.resolvedOptions().timeZone;
+  const canonical = formatter.resolvedOptions().timeZone;
+  if (!formatters.has(canonical)) formatters.set(canonical, formatter);
+  if (canonicalBySpelling.size >= MAX_SPELLINGS) canonicalBySpelling.clear();
+  canonicalBySpelling.set(spelling, canonical);
+  return canonical;
 }
 
 function formatterFor(zone: string): Intl.DateTimeFormat {
-  resolveTimeZone(zone);
-  return formatters.get(zone.trim()) as Intl.DateTimeFormat;
+  const canonical = resolveTimeZone(zone);
+  let formatter = formatters.get(canonical);
+  if (formatter === undefined) {
+    formatter = buildFormatter(canonical);
+    formatters.set(canonical, formatter);
+  }
+  return formatter;
+}
+
+/** Formatters held (for tests: bounded by the zones, not by how callers spell them). */
+export function cachedFormatterCount(): number {
+  return formatters.size;
 }
 
 export interface WallTime {

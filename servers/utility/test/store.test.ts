@@ -82,6 +82,31 @@ describe('memory store limits', () => {
     assert.equal(await store.get('a'), 'again');
   });
 
+  it('bounds the bytes it holds: 10,000 × 64 KiB values stop at KV_MAX_TOTAL_BYTES, and deletes free room', async () => {
+    const store = new MemoryKvStore({ maxKeys: 10_000, maxTotalBytes: 8 * 1024 * 1024 });
+    const value = 'v'.repeat(64 * 1024);
+    let stored = 0;
+    let refusal: unknown;
+    for (let i = 0; i < 10_000; i += 1) {
+      try {
+        await store.set(`key:${i}`, value);
+        stored += 1;
+      } catch (error) {
+        refusal = error;
+        break;
+      }
+    }
+    assert.ok(refusal instanceof StoreFullError && /KV_MAX_TOTAL_BYTES/.test(refusal.message), String(refusal));
+    assert.equal(stored, 63);
+    assert.ok(store.bytes <= 8 * 1024 * 1024);
+    // Overwriting with a value of the same size fits; a new key fits once one is deleted.
+    await store.set('key:0', value.replace(/^v/, 'w'));
+    await assert.rejects(store.set('another', value), StoreFullError);
+    await store.delete('key:1');
+    await store.set('another', value);
+    assert.equal(await store.get('another'), value);
+  });
+
   it('escapes Redis glob characters', () => {
     assert.equal(escapeRedisGlob('a*b?c[d]\\'), 'a\\*b\\?c\\[d\\]\\\\');
   });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { TimeInputError, describeInstant, offsetDifference, offsetMinutes, parseTimeInZone, resolveTimeZone } from '../lib/time.ts';
+import { TimeInputError, cachedFormatterCount, describeInstant, offsetDifference, offsetMinutes, parseTimeInZone, resolveTimeZone } from '../lib/time.ts';
 
 const JUNE_1_2024_1200Z = Date.UTC(2024, 5, 1, 12, 0, 0);
 const JAN_15_2024_1200Z = Date.UTC(2024, 0, 15, 12, 0, 0);
@@ -9,6 +9,21 @@ describe('utility time arithmetic', () => {
     assert.equal(resolveTimeZone('Europe/Paris'), 'Europe/Paris');
     assert.equal(resolveTimeZone('utc'), 'UTC');
     assert.throws(() => resolveTimeZone('Mars/Olympus_Mons'), (error: unknown) => error instanceof TimeInputError && /IANA name/.test(error.message));
+  });
+
+  it('keeps one formatter per zone however callers spell it (30,000 case variants)', () => {
+    const zone = 'America/Argentina/Buenos_Aires';
+    const letters = [...zone].map((char, i) => ({ char, i })).filter(({ char }) => /[a-z]/i.test(char));
+    resolveTimeZone(zone);
+    const before = cachedFormatterCount();
+    for (let variant = 0; variant < 30_000; variant += 1) {
+      const chars = [...zone];
+      letters.forEach(({ char, i }, bit) => {
+        chars[i] = (variant >> bit) & 1 ? char.toUpperCase() : char.toLowerCase();
+      });
+      assert.equal(resolveTimeZone(chars.join('')), resolveTimeZone(zone));
+    }
+    assert.equal(cachedFormatterCount(), before);
   });
 
   it('knows offsets and daylight saving', () => {

@@ -72,6 +72,9 @@ describe('utility server over HTTP', function () {
         expectToolError(await client.callTool({ name: 'kv_set', arguments: { key: '', value: 'v' } }), /key must not be empty/);
         expectToolError(await client.callTool({ name: 'kv_set', arguments: { key: 'k'.repeat(300), value: 'v' } }), /at most 256/);
         expectToolError(await client.callTool({ name: 'kv_set', arguments: { key: 'a\u0001b', value: 'v' } }), /control characters/);
+        // C1 controls and bidirectional overrides make one key look like another.
+        for (const key of ['a\u0085b', 'a\u009bb', 'invoice\u202Efdp.exe', 'x\u2066y', 'a\u200fb', 'bad\ud800'])
+          expectToolError(await client.callTool({ name: 'kv_set', arguments: { key, value: 'v' } }), /control characters or bidirectional|valid Unicode/);
         expectToolError(await client.callTool({ name: 'kv_set', arguments: { key: 'k', value: 'v', ttl_seconds: 0 } }), /ttl_seconds/);
         expectToolError(await client.callTool({ name: 'kv_set', arguments: { key: 'k' } }), /value/);
         for (let i = 0; i < 5; i += 1) await client.callTool({ name: 'kv_set', arguments: { key: `fill:${i}`, value: 'v' } });

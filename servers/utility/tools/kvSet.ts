@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { orNull } from '../../kit/schemas.ts';
 import type { ToolDefinition } from '../../kit/tool.ts';
 import { ToolError, defineTool } from '../../kit/tool.ts';
 import type { KvStore } from '../lib/store.ts';
@@ -19,7 +20,7 @@ export function kvSetTool(deps: { store: KvStore; maxValueBytes: number }): Tool
       key: z.string(),
       stored: z.literal(true),
       bytes: z.number().int(),
-      ttl_seconds: z.number().int().nullable(),
+      ttl_seconds: orNull(z.number().int()),
       backend: z.enum(['memory', 'redis']),
     }),
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },

@@ -106,7 +106,12 @@ describe('cloud identity against kube-sim and a local EKS API', function () {
     });
     assert.ok(server);
     await waitFor('IRSA annotation', async () => (await h.get<V1ServiceAccount>(SA('team-a', 'kv')))?.metadata?.annotations?.['eks.amazonaws.com/role-arn'] === ROLE);
-    const irsa = await identityReady(h, 'team-a', 'kv', 'True');
+    // The condition stays True across the switch; wait for the reconcile that rewrites its message.
+    const irsa = await waitFor('IdentityReady=True naming IRSA', async () => {
+      const s = await h.mcpServer('team-a', 'kv');
+      const c = s?.status?.conditions?.find((x) => x.type === IDENTITY.condition);
+      return c?.status === 'True' && /IRSA/.test(c.message) ? s : undefined;
+    });
     assert.match(irsa.status!.conditions!.find((c) => c.type === IDENTITY.condition)!.message, /IRSA/);
     const deployment = await h.get<V1Deployment>(DEPLOY('team-a', 'kv'));
     assert.equal(deployment?.spec?.template.metadata?.annotations?.[IDENTITY.podAnnotation], `aws-irsa=${ROLE}`);
