@@ -16,6 +16,8 @@ import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
 import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
 import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
+import { Pod } from 'kubernetes-models/v1/Pod';
+import { CustomResourceDefinition } from 'kubernetes-models/apiextensions.k8s.io/v1/CustomResourceDefinition';
 import { startKubeSim } from '../kube-sim/src/api.ts';
 import type { KubeSim } from '../kube-sim/src/api.ts';
 import { parseConfig } from '../../operator/src/config/config.ts';
@@ -38,6 +40,8 @@ const VALIDATORS: Record<string, (o: K8sObject) => void> = {
   Role: (o) => new Role(o as never).validate(),
   RoleBinding: (o) => new RoleBinding(o as never).validate(),
   PodDisruptionBudget: (o) => new PodDisruptionBudget(o as never).validate(),
+  Pod: (o) => new Pod(o as never).validate(),
+  CustomResourceDefinition: (o) => new CustomResourceDefinition(o as never).validate(),
 };
 
 const NON_DEFAULT_VALUES = {
@@ -60,6 +64,8 @@ const NON_DEFAULT_VALUES = {
   tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'platform', effect: 'NoSchedule' }],
   affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'pool', operator: 'In', values: ['system'] }] }] } } },
   podDisruptionBudget: { enabled: true, minAvailable: 2 },
+  // A second release in a cluster: the first one owns the CRD.
+  crds: { install: false, keep: true },
 };
 
 function byKind(objects: K8sObject[], kind: string): K8sObject[] {
@@ -145,10 +151,10 @@ describe('Helm chart charts/mcpfleet', function () {
       assert.equal(chart.appVersion, pkg.version);
     });
 
-    it('ships the generated CRD unchanged in crds/', async () => {
-      const inChart = await readFile(join(CHART_DIR, 'crds', 'mcpservers.mcpfleet.dev.yaml'), 'utf8');
+    it('ships the generated CRD unchanged in generated/crds.yaml', async () => {
+      const inChart = await readFile(join(CHART_DIR, 'generated', 'crds.yaml'), 'utf8');
       const generated = await readFile(join(REPO_ROOT, 'crds', 'mcpservers.mcpfleet.dev.yaml'), 'utf8');
-      assert.equal(inChart, generated, 'run npm run gen: charts/mcpfleet/crds/ differs from crds/');
+      assert.equal(inChart, generated, 'run npm run gen: charts/mcpfleet/generated/crds.yaml differs from crds/');
     });
 
     it('passes helm lint --strict with default and non-default values', async () => {
@@ -167,11 +173,11 @@ describe('Helm chart charts/mcpfleet', function () {
     });
 
     it('renders the operator objects, each valid for its upstream schema', () => {
-      assert.deepEqual(objects.map((o) => o.kind).sort(), ['ClusterRole', 'ClusterRoleBinding', 'Deployment', 'PodDisruptionBudget', 'Service', 'ServiceAccount']);
+      assert.deepEqual(objects.map((o) => o.kind).sort(), ['ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'Deployment', 'Pod', 'PodDisruptionBudget', 'Service', 'ServiceAccount']);
       for (const o of objects) {
         assert.ok(VALIDATORS[o.kind], `no validator for ${o.kind}`);
         assert.equal(o.metadata.labels?.['app.kubernetes.io/managed-by'], 'Helm');
-        if (!o.kind.startsWith('Cluster')) assert.equal(o.metadata.namespace, RELEASE_NS, `${o.kind} namespace`);
+        if (!o.kind.startsWith('Cluster') && o.kind !== 'CustomResourceDefinition') assert.equal(o.metadata.namespace, RELEASE_NS, `${o.kind} namespace`);
       }
     });
 
@@ -271,7 +277,7 @@ describe('Helm chart charts/mcpfleet', function () {
     });
 
     it('renders namespaced RBAC, a ServiceMonitor, and every built-in object valid', () => {
-      assert.deepEqual(objects.map((o) => o.kind).sort(), ['ClusterRole', 'Deployment', 'PodDisruptionBudget', 'Role', 'RoleBinding', 'RoleBinding', 'Service', 'ServiceAccount', 'ServiceMonitor']);
+      assert.deepEqual(objects.map((o) => o.kind).sort(), ['ClusterRole', 'Deployment', 'Pod', 'PodDisruptionBudget', 'Role', 'RoleBinding', 'RoleBinding', 'Service', 'ServiceAccount', 'ServiceMonitor']);
       const serviceMonitor = one(objects, 'ServiceMonitor') as unknown as { metadata: { labels: Record<string, string> }; spec: { endpoints: { port: string; path: string; interval: string; scrapeTimeout: string }[] } };
       assert.equal(serviceMonitor.metadata.labels.release, 'prometheus');
       assert.deepEqual(serviceMonitor.spec.endpoints, [

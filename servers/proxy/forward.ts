@@ -10,6 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Logger } from '../kit/logger.ts';
 import type { KitMetrics } from '../kit/metrics.ts';
 import type { KitMcpHandler } from '../kit/nodeAdapter.ts';
+import { boundedToolLabels } from '../kit/toolLabels.ts';
 import type { ToolPolicy } from '../kit/toolPolicy.ts';
 import { isOpenPolicy } from '../kit/toolPolicy.ts';
 import type { PolicedRequest } from './messages.ts';
@@ -82,6 +83,8 @@ export interface ProxyHandler {
 export function createProxyHandler(deps: ProxyHandlerDeps): ProxyHandler {
   const { upstream, policy, metrics, logger } = deps;
   const standalone = new Set<AbortController>();
+  // Clients choose the names they call: only tools that answered successfully become labels.
+  const toolLabel = boundedToolLabels();
   const send = upstream.protocol === 'https:' ? httpsRequest : httpRequest;
   const rewriting = !isOpenPolicy(policy);
 
@@ -89,8 +92,9 @@ export function createProxyHandler(deps: ProxyHandlerDeps): ProxyHandler {
     const tool = policed.calls.get(id);
     if (tool === undefined) return;
     const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
-    metrics.toolCalls.inc({ tool, outcome });
-    metrics.toolDuration.observe({ tool, outcome }, seconds);
+    const label = toolLabel(tool, outcome);
+    metrics.toolCalls.inc({ tool: label, outcome });
+    metrics.toolDuration.observe({ tool: label, outcome }, seconds);
     policed.calls.delete(id);
   };
 

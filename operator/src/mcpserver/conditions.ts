@@ -44,6 +44,8 @@ export function findCondition(conditions: readonly Condition[] | undefined, type
  */
 export function flippedConditions(before: readonly Condition[] | undefined, after: readonly Condition[]): Condition[] {
   return after.filter((c) => {
+    // Reconciling/Stalled restate the conditions above for kstatus; their flips are not news.
+    if (c.type === 'Reconciling' || c.type === 'Stalled') return false;
     const old = findCondition(before, c.type);
     if (old) return old.status !== c.status;
     return c.type === 'Degraded' ? c.status === 'True' : c.status === 'False' && c.type === 'Accepted';

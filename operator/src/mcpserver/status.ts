@@ -6,6 +6,7 @@ import { CONDITION_TYPES as C, REASONS } from '../api/constants.ts';
 import type { McpServerStatus } from '../api/mcpserver.ts';
 import { findCondition, setConditions, type ConditionInput } from './conditions.ts';
 import { describeDrift, hasDrift, surfaceDigest, surfaceDrift, type SurfaceDrift } from './tool-surface.ts';
+import { kstatusConditions } from './kstatus.ts';
 import { MAX_STATUS_TOOLS, type VerificationResult } from './verification.ts';
 
 export interface StatusObservation {
@@ -110,21 +111,16 @@ export function computeStatus(previous: McpServerStatus | undefined, obs: Status
   if (obs.selector !== undefined) next.selector = obs.selector;
 
   if (obs.invalid) {
-    next.conditions = setConditions(
-      previous?.conditions,
-      [
-        { type: C.accepted, status: 'False', reason: obs.invalid.reason, message: obs.invalid.message },
-        { type: C.ready, status: 'False', reason: obs.invalid.reason, message: 'the spec is invalid; see the Accepted condition' },
-        {
-          type: C.degraded,
-          status: 'True',
-          reason: obs.invalid.reason,
-          message: obs.previouslyRunning ? 'the spec is invalid; the last valid configuration keeps running' : 'the spec is invalid; nothing runs until it is fixed',
-        },
-      ],
-      obs.generation,
-      now,
-    );
+    const accepted: ConditionInput = { type: C.accepted, status: 'False', reason: obs.invalid.reason, message: obs.invalid.message };
+    const ready: ConditionInput = { type: C.ready, status: 'False', reason: obs.invalid.reason, message: 'the spec is invalid; see the Accepted condition' };
+    const degraded: ConditionInput = {
+      type: C.degraded,
+      status: 'True',
+      reason: obs.invalid.reason,
+      message: obs.previouslyRunning ? 'the spec is invalid; the last valid configuration keeps running' : 'the spec is invalid; nothing runs until it is fixed',
+    };
+    const available = findCondition(previous?.conditions, C.available) ?? { type: C.available, status: 'Unknown', reason: obs.invalid.reason, message: '' };
+    next.conditions = setConditions(previous?.conditions, [accepted, ready, degraded, ...kstatusConditions({ accepted, available, ready, degraded })], obs.generation, now);
     return next;
   }
 
@@ -182,6 +178,7 @@ export function computeStatus(previous: McpServerStatus | undefined, obs: Status
     : { type: C.degraded, status: 'False', reason: REASONS.asExpected, message: 'no problems observed' };
 
   const kept = previous?.conditions?.filter((c) => !obs.retiredConditions?.includes(c.type));
-  next.conditions = setConditions(kept, [accepted, avail.condition, verified, ready, degraded, ...(obs.extraConditions ?? [])], obs.generation, now);
+  const kstatus = kstatusConditions({ accepted, available: avail.condition, ready, degraded });
+  next.conditions = setConditions(kept, [accepted, avail.condition, verified, ready, degraded, ...kstatus, ...(obs.extraConditions ?? [])], obs.generation, now);
   return next;
 }

@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { ConfigError } from '../../kit/env.ts';
 import { applyToolPolicy, globMatch, isExposed, parseToolPolicy, resolveToolCall } from '../../kit/toolPolicy.ts';
+import { boundedToolLabels } from '../../kit/toolLabels.ts';
 import { forwardedHeaders } from '../forward.ts';
 import { policeRequest, policeResponse } from '../messages.ts';
 import { SseRewriter } from '../sse.ts';
@@ -107,5 +108,16 @@ describe('SSE rewriter', () => {
     const failed = new Promise<Error>((resolve) => rewriter.once('error', resolve));
     rewriter.write(`data: ${'x'.repeat(200)}`);
     assert.match((await failed).message, /exceeds 64 bytes/);
+  });
+});
+
+describe('tool labels of forwarded calls', () => {
+  it('labels only tools that answered successfully, at most the bound, others as _other', () => {
+    const label = boundedToolLabels(2);
+    assert.equal(label('made_up', 'error'), '_other');
+    assert.equal(label('a', 'success'), 'a');
+    assert.equal(label('a', 'error'), 'a');
+    assert.equal(label('b', 'success'), 'b');
+    assert.equal(label('c', 'success'), '_other', 'the bound holds');
   });
 });

@@ -4,20 +4,10 @@ import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
+import { freeLoopbackPort } from '../../../hack/images/smoke.ts';
 
 const require = createRequire(import.meta.url);
 export const EVERYTHING = path.join(path.dirname(require.resolve('@modelcontextprotocol/server-everything/package.json')), 'dist', 'index.js');
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export async function waitForPort(port: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -44,7 +34,7 @@ export interface UpstreamProcess {
 
 /** server-everything's Streamable HTTP transport (stateful sessions, SSE answers) at /mcp. */
 export async function startEverythingHttp(port?: number): Promise<UpstreamProcess> {
-  const listen = port ?? (await freePort());
+  const listen = port ?? (await freeLoopbackPort());
   const child = spawn(process.execPath, [EVERYTHING, 'streamableHttp'], { env: { PATH: process.env.PATH ?? '', PORT: String(listen) }, stdio: ['ignore', 'ignore', 'ignore'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
