@@ -207,7 +207,7 @@ describe('Helm chart charts/mcpfleet', function () {
       assert.equal(spec.serviceAccountName, one(objects, 'ServiceAccount').metadata.name);
     });
 
-    it('probes /healthz and /readyz on the health port; the Service exposes only the metrics port', () => {
+    it('probes /healthz and /readyz on the health port; the Service exposes the metrics and health ports', () => {
       const container = podSpec(one(objects, 'Deployment')).containers[0]!;
       assert.deepEqual(container.ports, [
         { name: 'metrics', containerPort: 8443, protocol: 'TCP' },
@@ -218,7 +218,7 @@ describe('Helm chart charts/mcpfleet', function () {
       assert.equal(container.livenessProbe.httpGet.port, 'health');
       assert.equal(container.readinessProbe.httpGet.port, 'health');
       const service = one(objects, 'Service') as unknown as { spec: { selector: Record<string, string>; ports: { name: string; targetPort: string }[] } };
-      assert.deepEqual(service.spec.ports.map((p) => [p.name, p.targetPort]), [['metrics', 'metrics']]);
+      assert.deepEqual(service.spec.ports.map((p) => [p.name, p.targetPort]), [['metrics', 'metrics'], ['health', 'health']]);
       const labels = (one(objects, 'Deployment') as unknown as { spec: { template: { metadata: { labels: Record<string, string> } } } }).spec.template.metadata.labels;
       for (const [k, v] of Object.entries(service.spec.selector)) assert.equal(labels[k], v, `Service selector ${k}`);
     });

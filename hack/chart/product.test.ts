@@ -154,7 +154,7 @@ describe('Helm chart as a product', function () {
       assert.equal(spec.restartPolicy, 'Never');
       assert.equal(spec.containers[0]?.image, 'ghcr.io/mcpfleet/operator:0.1.0');
       assert.equal(spec.containers[0]?.securityContext.readOnlyRootFilesystem, true);
-      assert.deepEqual(spec.containers[0]?.env, [{ name: 'TARGET_URL', value: 'http://mcpfleet-metrics.mcpfleet-system.svc:8080/readyz' }]);
+      assert.deepEqual(spec.containers[0]?.env, [{ name: 'TARGET_URL', value: 'http://mcpfleet-metrics.mcpfleet-system.svc:8081/readyz' }]);
     });
 
     it('passes when the operator answers 200 and fails on 503, a closed port and a server that never answers', async () => {

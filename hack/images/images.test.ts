@@ -109,7 +109,7 @@ describe('images (npm run images, buildah + runc)', function () {
       await chmod(join(dir, 'kubeconfig'), 0o644);
       const port = await freeLoopbackPort();
       const container = await runContainer(bundle, {
-        args: ['--kubeconfig=/config/kubeconfig', '--metrics-host=127.0.0.1', `--metrics-port=${port}`, '--no-leader-elect'],
+        args: ['--kubeconfig=/config/kubeconfig', '--metrics-bind-address=0', `--health-probe-bind-address=127.0.0.1:${port}`, '--no-leader-elect'],
         readOnlyBinds: [{ source: dir, destination: '/config' }],
       });
       try {

@@ -67,7 +67,8 @@ describe('kit Redis result cache', function () {
     servers.push(server);
     const client = await connectClient(server.url);
     clients.push(client);
-    assert.equal((await rawRequest(`${server.baseUrl}/readyz`)).status, 200);
+    // The kit never waits for Redis at start: readiness turns 200 once the connection is up.
+    await pollUntil(async () => (await rawRequest(`${server.baseUrl}/readyz`)).status === 200, 'readiness once Redis answers');
     await own.close();
     await pollUntil(async () => (await rawRequest(`${server.baseUrl}/readyz`)).status === 503, 'readiness to fail without Redis');
     const result = await client.callTool({ name: 'lookup', arguments: { word: 'still' } });
