@@ -2,7 +2,9 @@
 // real operator in its own process, each verified over MCP against one shared real kit server.
 // Prints time to all Ready, the operator's requests per McpServer (writes and reads) against
 // the minimum needed, and the operator's heap and RSS after sync.
-// Usage: node hack/bench/operator.ts [N ...] [--big-env]
+// With --cluster real, the same on the real control plane (hack/cluster, kwok Nodes), plus a
+// baseline without an operator issuing the same minimal writes, so the time is also a ratio.
+// Usage: node hack/bench/operator.ts [--cluster sim|real] [N ...] [--big-env]
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -13,14 +15,36 @@ import { createLogger } from '../../servers/kit/logger.ts';
 import { startTestServer } from '../../servers/kit/testing.ts';
 import { PassThrough } from 'node:stream';
 import { runBigEnvCase } from './big-env.ts';
+import { parseArgs } from 'node:util';
+import { runOnRealCluster, type BenchFigures } from './operator-real.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+const { values: flags, positionals } = parseArgs({ options: { cluster: { type: 'string', default: 'sim' }, 'big-env': { type: 'boolean', default: false } }, allowPositionals: true });
+if (flags.cluster !== 'sim' && flags.cluster !== 'real') throw new Error(`--cluster must be sim or real, got "${flags.cluster}"`);
+const sizes = positionals.map(Number).filter((n) => n > 0);
 const NAMESPACES = 10;
 const DEADLINE_MS = 600_000;
 
 /** Requests a perfect operator needs per McpServer: 3 child applies and 1 status write; reads come from informer caches. */
 const MIN_WRITES = 4;
+
+function report(f: BenchFigures): void {
+  const mib = (b: number) => (b / 1024 / 1024).toFixed(1);
+  console.log(`[${flags.cluster === 'real' ? 'real control plane' : 'kube-sim'}] N=${f.n}: ${f.ready}/${f.n} Ready in ${f.seconds.toFixed(1)} s (${(f.n / f.seconds).toFixed(0)} McpServers/s)`);
+  if (f.baselineSeconds !== undefined) console.log(`  baseline (same minimal writes, no operator): ${f.baselineSeconds.toFixed(1)} s; operator/baseline = ${(f.seconds / f.baselineSeconds).toFixed(2)}`);
+  console.log(`  writes per McpServer: ${(f.writes / f.n).toFixed(2)} (minimum ${MIN_WRITES}) + ${(f.events / f.n).toFixed(2)} Events`);
+  console.log(`  reads per McpServer: ${(f.reads / f.n).toFixed(2)} GETs (minimum 0); list+watch requests in all: ${f.lists}`);
+  console.log(`  operator after sync: heap ${mib(f.heapUsed)} MiB, RSS ${mib(f.rss)} MiB`);
+}
+
+async function runReal(n: number): Promise<void> {
+  const kit = await startTestServer(await openUtilityServer({}, { logger: createLogger({ level: 'error', stream: new PassThrough() } as never), httpTimeoutMs: 5_000 }));
+  try {
+    report(await runOnRealCluster(root, n, kit.url));
+  } finally {
+    await kit.close();
+  }
+}
 
 async function run(n: number): Promise<void> {
   const kit = await startTestServer(await openUtilityServer({}, { logger: createLogger({ level: 'error', stream: new PassThrough() } as never), httpTimeoutMs: 5_000 }));
@@ -62,17 +86,13 @@ async function run(n: number): Promise<void> {
     const memory = await ask<{ heapUsed: number; rss: number }>('memory');
     child.send('stop');
     await new Promise((resolve) => child.once('exit', resolve));
-    const mib = (b: number) => (b / 1024 / 1024).toFixed(1);
-    console.log(`N=${n}: ${ready}/${n} Ready in ${elapsed.toFixed(1)} s (${(n / elapsed).toFixed(0)} McpServers/s)`);
-    console.log(`  writes per McpServer: ${((writes.length - events) / n).toFixed(2)} (minimum ${MIN_WRITES}) + ${(events / n).toFixed(2)} Events`);
-    console.log(`  reads per McpServer: ${(reads / n).toFixed(2)} GETs (minimum 0); list+watch requests in all: ${lists}`);
-    console.log(`  operator after sync: heap ${mib(memory.heapUsed)} MiB, RSS ${mib(memory.rss)} MiB`);
+    report({ n, ready, seconds: elapsed, writes: writes.length - events, events, reads, lists, heapUsed: memory.heapUsed, rss: memory.rss });
   } finally {
     await sim.stop();
     await kit.close();
   }
 }
 
-for (const n of sizes.length > 0 ? sizes : [100, 1000]) await run(n);
-// The large-object case (one McpServer with 3,000 spec.env entries): after the default sizes, or alone with --big-env.
-if (sizes.length === 0 || process.argv.includes('--big-env')) await runBigEnvCase(root);
+for (const n of sizes.length > 0 ? sizes : flags.cluster === 'real' ? [1000, 10000] : [100, 1000]) await (flags.cluster === 'real' ? runReal(n) : run(n));
+// The large-object case (one McpServer with 3,000 spec.env entries): after the default sizes on kube-sim, or alone with --big-env.
+if ((sizes.length === 0 && flags.cluster === 'sim') || flags['big-env']) await runBigEnvCase(root);

@@ -303,7 +303,7 @@ export class Operator {
     const secret = (await this.client.get(`/api/v1/namespaces/${server.metadata.namespace!}/secrets/${ref.name}`)) as V1Secret | undefined;
     if (!secret) throw new Error(`Secret ${ref.name} (spec.auth.apiKeySecretRef) does not exist`);
     const encoded = secret.data?.[ref.key];
-    const text = encoded !== undefined ? Buffer.from(encoded, 'base64').toString('utf8') : secret.stringData?.[ref.key];
+    const text = encoded !== undefined ? Buffer.from(encoded, 'base64').toString('utf8') : undefined;
     const key = text?.split('\n').map((line) => line.trim()).find((line) => line !== '' && !line.startsWith('#'));
     if (!key) throw new Error(`Secret ${ref.name} has no API key under ${ref.key}`);
     return { 'x-api-key': key };

@@ -1,11 +1,14 @@
-// Integration-test harness: kube-sim with the McpServer CRD, the real operator (real
-// @kubernetes/client-node config, real HTTP), and catalog-server pods served in-process by the
-// real servers kit, so verification speaks real MCP. Each test gets a fresh cluster.
+// Integration-test harness: an API server with the McpServer CRD — kube-sim, or the real control
+// plane of hack/cluster (backend: 'real') — the real operator (real @kubernetes/client-node
+// config, real HTTP), and catalog-server pods served in-process by the real servers kit, so
+// verification speaks real MCP. Each test gets a fresh kube-sim, or fresh namespaces on the one
+// real cluster of the run; on the real cluster the operator runs as its own ServiceAccount.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PassThrough } from 'node:stream';
 import { startKubeSim, type KubeSim } from '../../hack/kube-sim/src/api.ts';
+import type { Accounting } from '../../hack/kube-sim/src/accounting.ts';
 import type { PodRunner, RunningPod } from '../../hack/kube-sim/src/kubelet.ts';
 import type { KubeObject } from '../../hack/kube-sim/src/types.ts';
 import { catalogNames, loadOpener } from '../../servers/catalog.ts';
@@ -15,6 +18,9 @@ import { parseConfig } from '../src/config/config.ts';
 import type { McpServer } from '../src/api/mcpserver.ts';
 import { createLogger } from '../src/observability/logger.ts';
 import { Operator } from '../src/operator.ts';
+import type { EndpointResolver } from '../src/mcpserver/verifier.ts';
+import type { BackendName } from './backends.ts';
+import { startRealBackend, type RealBackend } from './real-backend.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const SERVERS_IMAGE = 'ghcr.io/mcpfleet/servers';
@@ -59,10 +65,23 @@ export interface HarnessOptions {
   runServers?: boolean;
   /** More pod runners, tried before the catalog one. */
   runners?: PodRunner[];
+  /** The API server (default kube-sim). */
+  backend?: BackendName;
 }
 
+/** Request accounting, the same queries on both backends (kube-sim's own, or the real audit log). */
+export type RequestAccounting = Pick<Accounting, 'count' | 'select' | 'reset' | 'snapshot'>;
+
 export interface Harness {
+  backend: BackendName;
+  /** kube-sim itself: only on the kube-sim backend (fault injection and the like); throws on the real one. */
   sim: KubeSim;
+  /** Requests by client, verb and resource since the last reset. */
+  accounting: RequestAccounting;
+  /** An admin kubeconfig (kubectl, helm). */
+  kubeconfigPath: string;
+  /** Resolves once the cluster's controllers (and the operator) have caught up with recent writes. */
+  settle(): Promise<void>;
   operator: Operator;
   /** Starts another operator replica against the same cluster. */
   newOperator(flags?: string[]): Operator;
@@ -96,7 +115,20 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
 }
 
-export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
+/** What the harness needs from an API server backend. */
+interface Backend {
+  name: BackendName;
+  sim?: KubeSim;
+  operatorKubeconfigPath: string;
+  adminKubeconfigPath: string;
+  accounting: RequestAccounting;
+  resolver: EndpointResolver;
+  request<T>(method: string, urlPath: string, body?: unknown, contentType?: string): Promise<{ status: number; body: T }>;
+  settle(reconciles: () => Promise<number>): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function kubeSimBackend(opts: HarnessOptions): Promise<Backend> {
   const sim = await startKubeSim({
     log: () => undefined,
     kubeletDelayMs: opts.kubeletDelayMs ?? 20,
@@ -106,18 +138,75 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   });
   sim.applyManifests(readFileSync(path.join(REPO_ROOT, 'crds/mcpservers.mcpfleet.dev.yaml'), 'utf8'));
   for (const file of opts.manifests ?? []) sim.applyManifests(readFileSync(path.isAbsolute(file) ? file : path.join(REPO_ROOT, file), 'utf8'));
+  return {
+    name: 'kube-sim',
+    sim,
+    operatorKubeconfigPath: sim.kubeconfigPath,
+    adminKubeconfigPath: sim.kubeconfigPath,
+    accounting: sim.accounting,
+    resolver: { endpoints: (server) => sim.kubelet.endpointsFor(server.metadata.namespace!, server.metadata.name!).map((a) => `${a}${server.spec.transport.path}`) },
+    async request<T>(method: string, urlPath: string, body?: unknown, contentType = 'application/json') {
+      const response = await fetch(`${sim.url}${urlPath}`, {
+        method,
+        headers: { 'user-agent': `${TEST_AGENT}/0`, ...(body !== undefined ? { 'content-type': contentType } : {}) },
+        ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+      });
+      const text = await response.text();
+      return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+    },
+    settle: async (reconciles) => {
+      await sim.settle();
+      await quiescent(reconciles);
+    },
+    stop: () => sim.stop(),
+  };
+}
 
+/** Resolves when `count` has not moved for `quietMs` (the real server has no "settled" signal). */
+export async function quiescent(count: () => Promise<number> | number, quietMs = 1_000, timeoutMs = 30_000): Promise<void> {
+  let last = await count();
+  let since = Date.now();
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() - since < quietMs) {
+    if (Date.now() > deadline) throw new Error(`still changing after ${timeoutMs} ms (the operator did not go quiet)`);
+    await new Promise((r) => setTimeout(r, 100));
+    const now = await count();
+    if (now !== last) [last, since] = [now, Date.now()];
+  }
+}
+
+async function realBackend(opts: HarnessOptions): Promise<Backend> {
+  const real: RealBackend = await startRealBackend(REPO_ROOT, opts.manifests ?? [], opts.runServers === false ? undefined : inProcessCatalogRunner());
+  const resolver: EndpointResolver = {
+    async endpoints(server, url) {
+      return (await real.resolver.endpoints(server, url)).map((a) => `${a}${server.spec.transport.path}`);
+    },
+  };
+  return {
+    name: 'real',
+    operatorKubeconfigPath: real.operatorKubeconfigPath,
+    adminKubeconfigPath: real.cluster.kubeconfigPath,
+    accounting: real.accounting,
+    resolver,
+    request: (method, urlPath, body, contentType) => real.cluster.request(method, urlPath, body, contentType),
+    settle: (reconciles) => quiescent(reconciles),
+    stop: () => real.stop(),
+  };
+}
+
+export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
+  const backend = opts.backend === 'real' ? await realBackend(opts) : await kubeSimBackend(opts);
   const operators: Operator[] = [];
   const newOperator = (flags: string[] = []) => {
     const config = parseConfig(
-      ['--kubeconfig', sim.kubeconfigPath, '--health-probe-bind-address', '127.0.0.1:0', '--metrics-bind-address', '127.0.0.1:0', '--metrics-secure=false', '--leader-elect=false', '--verify-interval', '10m', '--watch-backoff-initial', '50ms', '--watch-backoff-max', '500ms', '--requeue-base-delay', '20ms', '--requeue-max-delay', '2s', ...(opts.operatorFlags ?? []), ...flags],
+      ['--kubeconfig', backend.operatorKubeconfigPath, '--health-probe-bind-address', '127.0.0.1:0', '--metrics-bind-address', '127.0.0.1:0', '--metrics-secure=false', '--leader-elect=false', '--verify-interval', '10m', '--watch-backoff-initial', '50ms', '--watch-backoff-max', '500ms', '--requeue-base-delay', '20ms', '--requeue-max-delay', '2s', ...(opts.operatorFlags ?? []), ...flags],
       {},
     );
     const operator = new Operator({
       config,
       logger: process.env.MCPFLEET_TEST_LOGS ? createLogger({ level: 'debug' }) : createLogger({ level: 'error', stream: new PassThrough() }),
       verifyTimeoutMs: 5_000,
-      endpointResolver: { endpoints: (server) => sim.kubelet.endpointsFor(server.metadata.namespace!, server.metadata.name!).map((a) => `${a}${server.spec.transport.path}`) },
+      endpointResolver: backend.resolver,
     });
     operators.push(operator);
     return operator;
@@ -125,21 +214,24 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const operator = newOperator();
   if (opts.startOperator !== false) await operator.start();
 
-  const request = async <T>(method: string, urlPath: string, body?: unknown, contentType = 'application/json') => {
-    const response = await fetch(`${sim.url}${urlPath}`, {
-      method,
-      headers: { 'user-agent': `${TEST_AGENT}/0`, ...(body !== undefined ? { 'content-type': contentType } : {}) },
-      ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
-  };
+  const request = <T>(method: string, urlPath: string, body?: unknown, contentType = 'application/json') => backend.request<T>(method, urlPath, body, contentType);
   const get = async <T>(urlPath: string) => {
     const r = await request<T>('GET', urlPath);
     return r.status === 200 ? r.body : undefined;
   };
+  const reconcileCount = async () => {
+    const metric = operator.metrics.registry.getSingleMetric('mcpfleet_reconcile_total');
+    return metric ? ((await metric.get()).values as { value: number }[]).reduce((n, v) => n + v.value, 0) : 0;
+  };
   return {
-    sim,
+    backend: backend.name,
+    get sim(): KubeSim {
+      if (!backend.sim) throw new Error('h.sim is kube-sim only: this test must not run on the real backend');
+      return backend.sim;
+    },
+    accounting: backend.accounting,
+    kubeconfigPath: backend.adminKubeconfigPath,
+    settle: () => backend.settle(reconcileCount),
     operator,
     newOperator,
     request,
@@ -154,14 +246,11 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       const server = await get<McpServer>(MCP(namespace, name));
       return server?.status?.conditions?.find((c) => c.type === type);
     },
-    async reconcileCount() {
-      const metric = operator.metrics.registry.getSingleMetric('mcpfleet_reconcile_total');
-      return metric ? ((await metric.get()).values as { value: number }[]).reduce((n, v) => n + v.value, 0) : 0;
-    },
-    operatorWrites: () => ['create', 'update', 'patch', 'delete', 'deletecollection'].reduce((n, verb) => n + sim.accounting.count({ userAgent: 'mcpfleet-operator', verb }), 0),
+    reconcileCount,
+    operatorWrites: () => ['create', 'update', 'patch', 'delete', 'deletecollection'].reduce((n, verb) => n + backend.accounting.count({ userAgent: 'mcpfleet-operator', verb }), 0),
     async stop() {
       for (const op of operators) await op.stop().catch(() => undefined);
-      await sim.stop();
+      await backend.stop();
     },
   };
 }

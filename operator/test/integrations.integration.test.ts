@@ -1,5 +1,5 @@
-// Issue 6 (autoscaling, exposure, disruption, network policy, monitoring, RBAC) against kube-sim
-// with the real operator: with and without the KEDA and Prometheus Operator fixture CRDs.
+// Autoscaling, exposure, disruption, network policy, monitoring and RBAC with the real operator, on
+// kube-sim and on the real control plane: with and without the KEDA and Prometheus Operator CRDs.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -8,7 +8,8 @@ import { parseAllDocuments } from 'yaml';
 import { FIELD_MANAGER } from '../src/api/constants.ts';
 import { HANDOFF_FIELD_MANAGER } from '../src/mcpserver/reconciler.ts';
 import { allows, operatorRbacRules } from '../src/rbac.ts';
-import { MCP, REPO_ROOT, startHarness, utilityServer, waitFor, type Harness } from './harness.ts';
+import { describeOnBackends } from './backends.ts';
+import { MCP, REPO_ROOT, quiescent, startHarness, utilityServer, waitFor, type Harness } from './harness.ts';
 
 const CRDS = {
   keda: 'hack/kube-sim/fixtures/crds/keda-scaledobjects.yaml',
@@ -50,13 +51,12 @@ function exampleObjects(file: string): Record<string, unknown>[] {
     .filter((o): o is Record<string, unknown> => o !== null && typeof o === 'object');
 }
 
-describe('platform integrations against kube-sim', function () {
-  this.timeout(120_000);
+describeOnBackends('platform integrations', (backend) => {
   let h: Harness;
   afterEach(async () => h?.stop());
 
   it('HPA mode never writes spec.replicas: ownership passes to the handoff manager without a blip', async () => {
-    h = await startHarness({ runServers: false });
+    h = await startHarness({ backend, runServers: false });
     await h.apply(utilityServer('kv', 'team-a', { replicas: 3 }));
     await waitFor('3 replicas applied', async () => (await h.get<V1Deployment>(DEPLOY('team-a', 'kv')))?.spec?.replicas === 3);
 
@@ -75,26 +75,26 @@ describe('platform integrations against kube-sim', function () {
     // The HPA controller scales; the operator leaves the field alone through further reconciles.
     const scaled = await h.request('PATCH', `${DEPLOY('team-a', 'kv')}/scale`, { spec: { replicas: 5 } }, 'application/merge-patch+json');
     assert.equal(scaled.status, 200);
-    h.sim.accounting.reset();
+    h.accounting.reset();
     const before = await h.reconcileCount();
     await h.request('PATCH', MCP('team-a', 'kv'), { metadata: { annotations: { nudge: '1' } } }, 'application/merge-patch+json');
     await waitFor('a reconcile after the scale', async () => (await h.reconcileCount()) > before);
-    await h.sim.settle();
+    await h.settle();
     const after = (await h.get<Obj & V1Deployment>(DEPLOY('team-a', 'kv')))!;
     assert.equal(after.spec!.replicas, 5);
     assert.equal(operatorOwnsReplicas(after), false);
-    assert.equal(h.sim.accounting.count({ userAgent: 'mcpfleet-operator', resource: 'deployments.apps', verb: 'patch' }), 0, 'the Deployment was not written');
+    assert.equal(h.accounting.count({ userAgent: 'mcpfleet-operator', resource: 'deployments.apps', verb: 'patch' }), 0, 'the Deployment was not written');
 
     // A server created in HPA mode: the operator never owned replicas, so no handoff is needed.
     await h.apply(utilityServer('fresh', 'team-a', { autoscaling: { hpa: { minReplicas: 2, maxReplicas: 4 } } }));
     const fresh = await exists(h, DEPLOY('team-a', 'fresh'));
     assert.equal(operatorOwnsReplicas(fresh), false);
     assert.ok(!fresh.metadata.managedFields!.some((m) => m.manager === HANDOFF_FIELD_MANAGER));
-    assert.equal(h.sim.accounting.count({ fieldManager: HANDOFF_FIELD_MANAGER, namespace: 'team-a' }), 0);
+    assert.equal(h.accounting.count({ fieldManager: HANDOFF_FIELD_MANAGER, namespace: 'team-a' }), 0);
   });
 
   it('KEDA scale to zero, and switching keda → hpa → none prunes the previous autoscaler', async () => {
-    h = await startHarness({ runServers: false, manifests: ALL_CRDS });
+    h = await startHarness({ backend, runServers: false, manifests: ALL_CRDS });
     const cron = { type: 'cron', metadata: { timezone: 'Europe/Paris', start: '0 8 * * 1-5', end: '0 19 * * 1-5', desiredReplicas: '2' } };
     await h.apply(utilityServer('kv', 'team-a', { autoscaling: { keda: { minReplicas: 0, maxReplicas: 4, cooldownPeriod: 120, triggers: [cron] } } }));
     const so = await exists(h, SCALED('team-a', 'kv'));
@@ -131,7 +131,7 @@ describe('platform integrations against kube-sim', function () {
   });
 
   it('without the KEDA and Prometheus Operator CRDs: conditions say so, nothing else breaks, nothing watches them', async () => {
-    h = await startHarness();
+    h = await startHarness({ backend });
     await h.apply(utilityServer('kv', 'team-a', { autoscaling: { keda: { maxReplicas: 3 } }, monitoring: {} }));
     const keda = await condition(h, 'team-a', 'kv', 'AutoscalingReady', 'False', 'KedaNotInstalled');
     assert.match(keda.message, /install KEDA/);
@@ -142,12 +142,12 @@ describe('platform integrations against kube-sim', function () {
     const degraded = await condition(h, 'team-a', 'kv', 'Degraded', 'True');
     assert.match(degraded.message, /AutoscalingReady/);
     for (const resource of ['scaledobjects.keda.sh', 'servicemonitors.monitoring.coreos.com', 'prometheusrules.monitoring.coreos.com']) {
-      assert.equal(h.sim.accounting.select({ userAgent: 'mcpfleet-operator', resource }).length, 0, `no request for ${resource}`);
+      assert.equal(h.accounting.select({ userAgent: 'mcpfleet-operator', resource }).length, 0, `no request for ${resource}`);
     }
   });
 
   it('renders the ALB Ingress of examples/weather-eks-alb.yaml and reports externalUrl from the Ingress status', async () => {
-    h = await startHarness({ runServers: false, manifests: ALL_CRDS });
+    h = await startHarness({ backend, runServers: false, manifests: ALL_CRDS });
     await h.request('POST', '/api/v1/namespaces/default/secrets', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'openweather' }, stringData: { 'api-key': 'test-key' } });
     const [weather] = exampleObjects('weather-eks-alb.yaml');
     await h.apply(weather!);
@@ -175,7 +175,7 @@ describe('platform integrations against kube-sim', function () {
   });
 
   it('applies the KEDA examples: the 001 servers, the S3 summarizer with API key, rate limit and SQS trigger, the DynamoDB-cached server at zero', async () => {
-    h = await startHarness({ runServers: false, manifests: ALL_CRDS });
+    h = await startHarness({ backend, runServers: false, manifests: ALL_CRDS });
     await h.request('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'mcp-servers' } });
     await h.request('POST', '/api/v1/namespaces/default/secrets', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's3-summarizer-api-keys' }, stringData: { keys: 'k1' } });
     const files = ['four-servers-keda.yaml', 's3-summarizer-keda-sqs.yaml', 'cached-scale-to-zero.yaml'];
@@ -238,7 +238,7 @@ describe('platform integrations against kube-sim', function () {
   });
 
   it('converges with every integration enabled, then a forced resync makes zero writes; every request is within the RBAC rules', async () => {
-    h = await startHarness({ manifests: ALL_CRDS, operatorFlags: ['--resync-period', '1s'] });
+    h = await startHarness({ backend, manifests: ALL_CRDS, operatorFlags: ['--resync-period', '1s'] });
     const full = {
       replicas: 2,
       expose: { service: { type: 'ClusterIP', port: 80 }, ingress: { className: 'alb', host: 'kv.example.com', alb: { scheme: 'internal', groupName: 'g' }, annotations: { 'alb.ingress.kubernetes.io/load-balancer-attributes': 'idle_timeout.timeout_seconds=300' } } },
@@ -260,7 +260,7 @@ describe('platform integrations against kube-sim', function () {
     // Every request the operator made so far (applies, prunes, status, events, watches) is allowed.
     const rules = operatorRbacRules();
     const seen = new Set<string>();
-    for (const r of h.sim.accounting.select({ userAgent: 'mcpfleet-operator' })) {
+    for (const r of h.accounting.select({ userAgent: 'mcpfleet-operator' })) {
       if (r.resource.startsWith('/')) continue; // discovery and /version: allowed to every user
       const dot = r.resource.indexOf('.');
       const [plural, group] = dot === -1 ? [r.resource, ''] : [r.resource.slice(0, dot), r.resource.slice(dot + 1)];
@@ -269,10 +269,10 @@ describe('platform integrations against kube-sim', function () {
     }
     for (const needed of ['patch horizontalpodautoscalers.autoscaling', 'patch scaledobjects.keda.sh', 'watch servicemonitors.monitoring.coreos.com', 'patch networkpolicies.networking.k8s.io']) assert.ok(seen.has(needed), `exercised: ${needed}`);
 
-    await new Promise((r) => setTimeout(r, 500));
-    h.sim.accounting.reset();
+    await quiescent(() => h.operatorWrites());
+    h.accounting.reset();
     const before = await h.reconcileCount();
     await waitFor('several resync reconciles', async () => (await h.reconcileCount()) - before >= 6, 60_000);
-    assert.equal(h.operatorWrites(), 0, `writes: ${JSON.stringify(h.sim.accounting.snapshot().byResource)}`);
+    assert.equal(h.operatorWrites(), 0, `writes: ${JSON.stringify(h.accounting.snapshot().byResource)}`);
   });
 });

@@ -5,18 +5,18 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { V1Deployment } from '@kubernetes/client-node';
 import { startKubeSim } from '../../hack/kube-sim/src/api.ts';
+import { describeOnBackends } from './backends.ts';
 import { REPO_ROOT, startHarness, utilityServer, waitFor, type Harness } from './harness.ts';
 
 const run = promisify(execFile);
 
-describe('kubectl against the operator on kube-sim', function () {
-  this.timeout(90_000);
+describeOnBackends('kubectl against the operator', (backend) => {
   let h: Harness;
   afterEach(async () => h?.stop());
 
   it('lists McpServers with Ready, replicas, tool count and URL, and scales them', async () => {
-    h = await startHarness();
-    const kubectl = (...args: string[]) => run('kubectl', ['--kubeconfig', h.sim.kubeconfigPath, ...args], { encoding: 'utf8', timeout: 30_000 });
+    h = await startHarness({ backend });
+    const kubectl = (...args: string[]) => run('kubectl', ['--kubeconfig', h.kubeconfigPath, ...args], { encoding: 'utf8', timeout: 30_000 });
     await h.apply(utilityServer('kv'));
     await waitFor('Ready', async () => ((await h.condition('team-a', 'kv', 'Ready'))?.status === 'True' ? true : undefined));
     const { stdout } = await kubectl('get', 'mcp', '-n', 'team-a');
@@ -31,6 +31,10 @@ describe('kubectl against the operator on kube-sim', function () {
     const wide = await kubectl('get', 'mcp', 'kv', '-n', 'team-a', '-o', 'wide');
     assert.match(wide.stdout, /kv\s+True\s+3\s+\d+\s+\S+\s+utility\s+ServerReady\s+\d+s/);
   });
+});
+
+describe('kubectl installs the CRD on kube-sim', function () {
+  this.timeout(90_000);
 
   it('installs the CRD with client-side and server-side apply, explains it, and accepts the examples', async () => {
     const sim = await startKubeSim({ log: () => undefined });

@@ -1,7 +1,9 @@
-// Issue 4's "done when", against kube-sim with the real operator and real MCP servers.
+// The operator's lifecycle with the real operator and real MCP servers, on kube-sim and on the
+// real control plane (where the operator runs under its own RBAC and every diff is a real hot-loop).
 import assert from 'node:assert/strict';
 import type { V1Deployment } from '@kubernetes/client-node';
-import { MCP, startHarness, utilityServer, waitFor, type Harness } from './harness.ts';
+import { describeOnBackends } from './backends.ts';
+import { MCP, quiescent, startHarness, utilityServer, waitFor, type Harness } from './harness.ts';
 
 const DEPLOY = (ns: string, name: string) => `/apis/apps/v1/namespaces/${ns}/deployments/${name}`;
 const SVC = (ns: string, name: string) => `/api/v1/namespaces/${ns}/services/${name}`;
@@ -16,13 +18,12 @@ async function ready(h: Harness, ns: string, name: string, generation?: number) 
   });
 }
 
-describe('operator lifecycle against kube-sim', function () {
-  this.timeout(90_000);
+describeOnBackends('operator lifecycle', (backend) => {
   let h: Harness;
   afterEach(async () => h?.stop());
 
   it('creates ServiceAccount, Deployment and Service with owner references and labels, then goes Available → Verified → Ready', async () => {
-    h = await startHarness();
+    h = await startHarness({ backend });
     await h.apply(utilityServer('kv'));
     const server = await ready(h, 'team-a', 'kv');
     for (const path of [DEPLOY('team-a', 'kv'), SVC('team-a', 'kv'), SA('team-a', 'kv')]) {
@@ -39,22 +40,25 @@ describe('operator lifecycle against kube-sim', function () {
     assert.ok(status.tools?.some((t) => t.name === 'kv_get'));
     assert.equal(status.url, 'http://kv.team-a.svc.cluster.local/mcp');
     assert.equal(status.selector, 'app.kubernetes.io/instance=kv,app.kubernetes.io/component=mcp-server');
-    const events = await h.get<{ items: { reason: string; involvedObject: { name: string } }[] }>('/api/v1/namespaces/team-a/events');
-    assert.ok(events!.items.some((e) => e.involvedObject.name === 'kv' && e.reason === 'ServerReady'), 'an Event records the transition to Ready');
+    // Events are written after the status: wait for it rather than race it.
+    await waitFor('an Event records the transition to Ready', async () => {
+      const events = await h.get<{ items: { reason: string; involvedObject: { name: string } }[] }>('/api/v1/namespaces/team-a/events');
+      return events?.items.some((e) => e.involvedObject.name === 'kv' && e.reason === 'ServerReady') || undefined;
+    });
   });
 
   it('rolls the pods on a spec change but not on a label change, and scales through the scale subresource', async () => {
-    h = await startHarness();
+    h = await startHarness({ backend });
     await h.apply(utilityServer('kv'));
     await ready(h, 'team-a', 'kv', 1);
     const before = await h.get<V1Deployment>(DEPLOY('team-a', 'kv'));
 
-    h.sim.accounting.reset();
+    h.accounting.reset();
     const labelled = await h.request('PATCH', MCP('team-a', 'kv'), { metadata: { labels: { team: 'blue' } } }, 'application/merge-patch+json');
     assert.equal(labelled.status, 200);
-    await h.sim.settle();
+    await h.settle();
     await new Promise((r) => setTimeout(r, 300));
-    assert.equal(h.sim.accounting.count({ userAgent: 'mcpfleet-operator', resource: 'deployments.apps', verb: 'patch' }), 0, 'a label-only change does not touch the Deployment');
+    assert.equal(h.accounting.count({ userAgent: 'mcpfleet-operator', resource: 'deployments.apps', verb: 'patch' }), 0, 'a label-only change does not touch the Deployment');
     assert.equal(hashOf(await h.get<V1Deployment>(DEPLOY('team-a', 'kv'))), hashOf(before));
 
     await h.apply(utilityServer('kv', 'team-a', { env: [{ name: 'KV_MAX_KEYS', value: '500' }] }));
@@ -78,7 +82,7 @@ describe('operator lifecycle against kube-sim', function () {
   });
 
   it('recreates a child deleted by hand, restores a hand-edited owned field, and garbage-collects children on delete', async () => {
-    h = await startHarness();
+    h = await startHarness({ backend });
     await h.apply(utilityServer('kv', 'team-a', { replicas: 2 }));
     await ready(h, 'team-a', 'kv');
     const svc = await h.get<{ metadata: { uid: string } }>(SVC('team-a', 'kv'));
@@ -99,43 +103,54 @@ describe('operator lifecycle against kube-sim', function () {
     });
   });
 
-  it('reports a spec the schema lets through as Accepted=False, reconciles it a bounded number of times, and keeps serving others', async () => {
-    h = await startHarness();
-    // kube-sim does not evaluate CEL, so these reach the operator exactly as on a cluster whose API server lacks CEL.
-    await h.apply(utilityServer('both', 'team-a', { image: 'ghcr.io/acme/x:1' }));
-    await h.apply({ apiVersion: 'mcpfleet.dev/v1alpha1', kind: 'McpServer', metadata: { name: 'clash', namespace: 'team-a' }, spec: { catalog: 'utility', autoscaling: { hpa: { maxReplicas: 2 }, keda: { maxReplicas: 2 } } } });
-    await h.apply({ apiVersion: 'mcpfleet.dev/v1alpha1', kind: 'McpServer', metadata: { name: 'badcfg', namespace: 'team-a' }, spec: { catalog: 'filesystem', config: { root: '/data' } } });
+  // What the CRD's CEL rules can say: the real API server rejects these at admission; kube-sim
+  // does not evaluate CEL, so there they reach the operator exactly as on a server without CEL.
+  const celTable: { name: string; spec: Record<string, unknown>; message: RegExp }[] = [
+    { name: 'both', spec: { catalog: 'utility', image: 'ghcr.io/acme/x:1' }, message: /set exactly one of spec\.catalog and spec\.image/ },
+    { name: 'clash', spec: { catalog: 'utility', autoscaling: { hpa: { maxReplicas: 2 }, keda: { maxReplicas: 2 } } }, message: /set at most one of autoscaling\.hpa and autoscaling\.keda/ },
+  ];
+  const invalid = (name: string, spec: Record<string, unknown>) => ({ apiVersion: 'mcpfleet.dev/v1alpha1', kind: 'McpServer', metadata: { name, namespace: 'team-a' }, spec });
+
+  it('reports a spec the schema lets through as Accepted=False (CEL rejects at admission where it can), reconciles it a bounded number of times, and keeps serving others', async () => {
+    h = await startHarness({ backend });
+    for (const row of celTable) {
+      if (backend === 'real') await assert.rejects(h.apply(invalid(row.name, row.spec)), (e: Error) => /apply failed: 422/.test(e.message) && row.message.test(e.message), row.name);
+      else await h.apply(invalid(row.name, row.spec));
+    }
+    await h.apply(invalid('badcfg', { catalog: 'filesystem', config: { root: '/data' } }));
     await h.apply(utilityServer('good', 'team-b'));
     const accepted = async (name: string) => waitFor(`${name} Accepted=False`, async () => {
       const c = await h.condition('team-a', name, 'Accepted');
       return c?.status === 'False' ? c : undefined;
     });
-    assert.match((await accepted('both')).message, /set exactly one of spec\.catalog and spec\.image/);
-    assert.match((await accepted('clash')).message, /at most one of autoscaling\.hpa and autoscaling\.keda/);
+    if (backend === 'kube-sim') for (const row of celTable) assert.match((await accepted(row.name)).message, row.message);
+    else for (const row of celTable) assert.equal(await h.mcpServer('team-a', row.name), undefined, `${row.name} was never stored`);
     const cfg = await accepted('badcfg');
     assert.equal(cfg.reason, 'InvalidCatalogConfig');
     assert.match(cfg.message, /spec\.config/);
     await ready(h, 'team-b', 'good');
     assert.equal(await h.get(DEPLOY('team-a', 'both')), undefined, 'nothing is deployed for an invalid spec');
+    assert.equal(await h.get(DEPLOY('team-a', 'badcfg')), undefined, 'nothing is deployed for an invalid spec');
 
     // Let the last status writes' own watch events drain, then watch a quiet window.
-    await new Promise((r) => setTimeout(r, 1_000));
+    await h.settle();
     const before = await h.reconcileCount();
     await new Promise((r) => setTimeout(r, 1_500));
     assert.ok((await h.reconcileCount()) - before <= 2, 'no hot loop on invalid specs');
   });
 
   it('makes zero writes on a forced full resync after convergence', async () => {
-    h = await startHarness({ operatorFlags: ['--resync-period', '1s'] });
+    h = await startHarness({ backend, operatorFlags: ['--resync-period', '1s'] });
     await h.apply(utilityServer('a'));
     await h.apply(utilityServer('b', 'team-b', { replicas: 2, expose: { service: { type: 'ClusterIP', port: 8080 } } }));
     await ready(h, 'team-a', 'a');
     await ready(h, 'team-b', 'b');
-    await new Promise((r) => setTimeout(r, 500));
-    h.sim.accounting.reset();
+    await quiescent(() => h.operatorWrites());
+    assert.ok(h.operatorWrites() > 0, 'the accounting sees the operator\'s writes while it converges');
+    h.accounting.reset();
     const before = await h.reconcileCount();
     await new Promise((r) => setTimeout(r, 3_000));
     assert.ok((await h.reconcileCount()) - before >= 4, 'the 1 s resync re-reconciled both servers several times');
-    assert.equal(h.operatorWrites(), 0, `writes: ${JSON.stringify(h.sim.accounting.snapshot().byUserAgent)}`);
+    assert.equal(h.operatorWrites(), 0, `writes: ${JSON.stringify(h.accounting.snapshot().byUserAgent)}`);
   });
 });

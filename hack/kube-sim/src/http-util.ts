@@ -82,6 +82,14 @@ export function negotiate(accept: string | undefined): Negotiated {
   return { as: 'object' };
 }
 
-export function boolParam(v: string | null): boolean {
-  return v === 'true' || v === '1';
+// The spellings Go's strconv.ParseBool accepts, which is how kube-apiserver reads boolean query
+// parameters (the Python client sends watch=True).
+const TRUE_SPELLINGS = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
+const FALSE_SPELLINGS = new Set(['0', 'f', 'F', 'FALSE', 'false', 'False']);
+
+/** A boolean query parameter: absent or empty is false; anything ParseBool refuses is a 400. */
+export function boolParam(v: string | null, name = 'parameter'): boolean {
+  if (v === null || v === '' || FALSE_SPELLINGS.has(v)) return false;
+  if (TRUE_SPELLINGS.has(v)) return true;
+  throw new ApiError(400, 'BadRequest', `invalid boolean value ${JSON.stringify(v)} for query parameter ${name}: strconv.ParseBool: parsing ${JSON.stringify(v)}: invalid syntax`);
 }

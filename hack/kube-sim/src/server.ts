@@ -88,7 +88,13 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
   }
 
   const r = route.route;
-  const watch = boolParam(url.searchParams.get('watch'));
+  let watch: boolean;
+  try {
+    watch = boolParam(url.searchParams.get('watch'), 'watch');
+  } catch (err) {
+    sendError(res, toApiError(err));
+    return;
+  }
   const verb = verbOf(method, r, watch);
   const info = deps.registry.lookup(r.group, r.version, r.plural);
   const resourceName = info !== undefined ? resourceKeyOf(info) : r.group === '' ? r.plural : `${r.plural}.${r.group}`;
@@ -99,10 +105,11 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
     if (fieldManager !== undefined) rec.fieldManager = fieldManager;
     deps.accounting.record(rec);
   };
-  res.on('finish', () => record(res.statusCode));
-  // A watch stays open; count it when it starts rather than when it ends.
-  if (verb === 'watch') res.removeAllListeners('finish');
+  // A watch stays open; count it when it starts rather than when it ends. (Never remove the
+  // response's 'finish' listeners: Node's own one moves a keep-alive connection on to its next
+  // request, and without it the connection never answers again after a watch on it ends.)
   if (verb === 'watch') record(200);
+  else res.on('finish', () => record(res.statusCode));
 
   try {
     const latency = deps.faults.latencyFor(facts);
@@ -245,8 +252,8 @@ async function serveResource(
     const params: ConstructorParameters<typeof WatchStream>[0] = {
       info,
       namespace,
-      allowBookmarks: boolParam(url.searchParams.get('allowWatchBookmarks')),
-      sendInitialEvents: boolParam(url.searchParams.get('sendInitialEvents')),
+      allowBookmarks: boolParam(url.searchParams.get('allowWatchBookmarks'), 'allowWatchBookmarks'),
+      sendInitialEvents: boolParam(url.searchParams.get('sendInitialEvents'), 'sendInitialEvents'),
       encode: (obj) => {
         const out = encode([obj]);
         return Array.isArray(out) ? out[0] : out;
@@ -280,7 +287,10 @@ async function serveResource(
     }
     const kind = negotiated.as === 'PartialObjectMetadata' ? 'PartialObjectMetadataList' : info.listKind;
     const apiVersion = negotiated.as === 'PartialObjectMetadata' ? 'meta.k8s.io/v1' : info.group === '' ? info.version : `${info.group}/${info.version}`;
-    return sendJson(res, 200, { kind, apiVersion, metadata, items: encoded });
+    // kube-apiserver's typed lists leave kind and apiVersion off built-in items; custom resources
+    // are unstructured and keep them.
+    const items = negotiated.as === 'object' && !info.custom ? (encoded as KubeObject[]).map(({ kind: _k, apiVersion: _v, ...item }) => item) : encoded;
+    return sendJson(res, 200, { kind, apiVersion, metadata, items });
   }
 
   const contentType = req.headers['content-type'] ?? 'application/json';
@@ -314,7 +324,7 @@ async function serveResource(
       return sendJson(res, 200, service.writeScale(info, namespace, r.name, { patchType, patch: body }, ctx), 'application/json', warnings);
     }
     const existed = patchType === 'apply' ? service.tryGet(info, namespace, r.name) !== undefined : true;
-    const opts: { force?: boolean; subresource?: string } = { force: boolParam(url.searchParams.get('force')) };
+    const opts: { force?: boolean; subresource?: string } = { force: boolParam(url.searchParams.get('force'), 'force') };
     if (sub !== '') opts.subresource = sub;
     if (opts.force === true && patchType !== 'apply') throw badRequest('force is only allowed for apply patches');
     const patched = service.patch(info, namespace, r.name, patchType, body, ctx, opts);

@@ -2,9 +2,12 @@
 // update, patch (merge, JSON, strategic, server-side apply), delete with finalizers and propagation
 // policies, status and scale subresources, metadata.generation, managedFields, dry run.
 // It is transport-free: the HTTP layer (server.ts) and the simulated controllers call it alike.
+import { defaultSecretType, mergeSecretStringData } from './conversion.ts';
+import { defaultDeployment, defaultService } from './defaults.ts';
 import { randomUUID } from 'node:crypto';
 import { applyDefaults, formatInvalid, pruneWithUnknownFields, validate } from './algebra/schema.ts';
 import type { FieldError } from './algebra/fieldErrors.ts';
+import { fieldErr } from './algebra/fieldErrors.ts';
 import { PatchError, StrategicMergeUnsupportedError, jsonPatch, mergePatch, strategicMergePatch } from './algebra/patch.ts';
 import { ApplyError, conflictCauses, formatConflicts, recordUpdate, serverSideApply } from './algebra/ssa.ts';
 import type { FieldSelector, LabelSelector } from './algebra/selectors.ts';
@@ -205,6 +208,11 @@ export class ResourceService {
       throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
     }
     const old = this.get(info, namespace, name);
+    // Custom resources (like most of what kube-apiserver serves through CRD strategies) refuse an
+    // unconditional update: a PUT must carry the resourceVersion it read.
+    if (info.custom && subresource !== 'scale' && (obj.metadata.resourceVersion === undefined || obj.metadata.resourceVersion === '')) {
+      this.throwIfInvalid(info, old, [fieldErr.invalid('metadata.resourceVersion', 0, 'must be specified for an update')]);
+    }
     this.checkResourceVersion(info, old, obj.metadata.resourceVersion);
     const next = this.mergeForSubresource(info, old, obj, subresource);
     return this.commitUpdate(info, old, next, ctx, subresource, 'Update');
@@ -542,8 +550,13 @@ export class ResourceService {
       result = applyDefaults(info.schema, result) as KubeObject;
       const { metadata: _meta, ...withoutMeta } = result;
       this.throwIfInvalid(info, result, validate(info.schema, { ...withoutMeta, metadata: {} }));
+    } else if (info.group === '' && info.kind === 'Secret') {
+      result = defaultSecretType(mergeSecretStringData(result));
     } else if (info.group === 'apps' && info.kind === 'Deployment') {
+      result = defaultDeployment(result);
       this.throwIfInvalid(info, result, validateDeployment(result));
+    } else if (info.group === '' && info.kind === 'Service') {
+      result = defaultService(result);
     } else if (info.group === 'apiextensions.k8s.io' && info.kind === 'CustomResourceDefinition') {
       this.throwIfInvalid(info, result, crdAdmission.validate(result));
     }
@@ -577,7 +590,7 @@ export class ResourceService {
       if (getPath(o, 'status.phase') === undefined) setPath(o, 'status.phase', 'Pending');
     } else if (typeKey === 'apps/v1/Deployment') {
       if (getPath(o, 'spec.replicas') === undefined) setPath(o, 'spec.replicas', 1);
-      delete o.status;
+      o.status = {};
     } else if (typeKey === 'apiextensions.k8s.io/v1/CustomResourceDefinition') {
       return crdAdmission.onWrite(this.registry, obj, this.now());
     }

@@ -106,11 +106,10 @@ describe('cloud identity against kube-sim and a local EKS API', function () {
     });
     assert.ok(server);
     await waitFor('IRSA annotation', async () => (await h.get<V1ServiceAccount>(SA('team-a', 'kv')))?.metadata?.annotations?.['eks.amazonaws.com/role-arn'] === ROLE);
-    // The condition stays True across the switch; wait for the reconcile that rewrites its message.
-    const irsa = await waitFor('IdentityReady=True naming IRSA', async () => {
-      const s = await h.mcpServer('team-a', 'kv');
-      const c = s?.status?.conditions?.find((x) => x.type === IDENTITY.condition);
-      return c?.status === 'True' && /IRSA/.test(c.message) ? s : undefined;
+    // The condition was already True for Pod Identity: wait for the status that describes IRSA.
+    const irsa = await waitFor('IdentityReady describes IRSA', async () => {
+      const s = await identityReady(h, 'team-a', 'kv', 'True');
+      return /IRSA/.test(s.status!.conditions!.find((c) => c.type === IDENTITY.condition)!.message) ? s : undefined;
     });
     assert.match(irsa.status!.conditions!.find((c) => c.type === IDENTITY.condition)!.message, /IRSA/);
     const deployment = await h.get<V1Deployment>(DEPLOY('team-a', 'kv'));
