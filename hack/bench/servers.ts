@@ -1,8 +1,10 @@
 // Benchmark: tools/call throughput and latency of the kit against (a) a plain node:http
 // JSON-RPC echo server (the ceiling) and (b) the SDK's own stateless pattern (a new McpServer
 // per request through createMcpHandler — what a user gets without the kit), all measured in the
-// same run, each server in its own child process. Also the heap retained per request after
-// 50,000 calls. Every phase is capped in requests and seconds.
+// same run, each server in its own child process. Also the kit in proxy mode (the sidecar of image
+// servers, with a tool policy) in front of the SDK-pattern server, so one run gives kit direct vs
+// kit as a proxy vs the bare upstream. Also the heap retained per request after 50,000 calls.
+// Every phase is capped in requests and seconds.
 //
 //   npm run bench:servers            (or: node hack/bench/servers.ts)
 //   BENCH_SCALE=0.2 npm run bench:servers   (shorter run)
@@ -14,8 +16,8 @@ import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
-type Variant = 'plain' | 'sdk-example' | 'kit' | 'kit-sdk-path';
-const VARIANTS: Variant[] = (process.env.BENCH_VARIANTS?.split(',') as Variant[] | undefined) ?? ['plain', 'sdk-example', 'kit'];
+type Variant = 'plain' | 'sdk-example' | 'kit' | 'kit-sdk-path' | 'kit-proxy' | 'upstream';
+const VARIANTS: Variant[] = (process.env.BENCH_VARIANTS?.split(',') as Variant[] | undefined) ?? ['plain', 'sdk-example', 'kit', 'kit-proxy'];
 /** Extra node flags for the server processes, e.g. BENCH_CHILD_FLAGS=--cpu-prof for profiling. */
 const CHILD_FLAGS = (process.env.BENCH_CHILD_FLAGS ?? '').split(' ').filter(Boolean);
 const SCALE = Math.min(1, Math.max(0.05, Number(process.env.BENCH_SCALE ?? '1')));
@@ -51,7 +53,7 @@ const REQUEST_HEADERS = {
 
 // ---------------------------------------------------------------- child side (the servers)
 
-async function serveVariant(variant: Variant): Promise<number> {
+async function serveVariant(variant: Variant, upstreamPort: number | undefined): Promise<number> {
   const { z } = await import('zod');
   const inputSchema = z.object({ text: z.string().max(1000) });
   const outputSchema = z.object({ text: z.string() });
@@ -90,6 +92,16 @@ async function serveVariant(variant: Variant): Promise<number> {
     return (server.address() as AddressInfo).port;
   }
 
+  if (variant === 'kit-proxy') {
+    const { parseProxyConfig } = await import('../../servers/proxy/config.ts');
+    const { startProxy } = await import('../../servers/proxy/run.ts');
+    const proxy = await startProxy(
+      parseProxyConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', UPSTREAM_URL: `http://127.0.0.1:${upstreamPort}/mcp`, TOOL_POLICY: JSON.stringify({ deny: ['delete_*'] }) }),
+      { defaultMetrics: true },
+    );
+    return proxy.port;
+  }
+
   const { parseKitConfig } = await import('../../servers/kit/config.ts');
   const { startHttpKit } = await import('../../servers/kit/runtime.ts');
   const { defineTool } = await import('../../servers/kit/tool.ts');
@@ -115,8 +127,8 @@ async function serveVariant(variant: Variant): Promise<number> {
   return kit.port;
 }
 
-function childMain(variant: Variant): void {
-  serveVariant(variant).then(
+function childMain(variant: Variant, upstreamPort: number | undefined): void {
+  serveVariant(variant, upstreamPort).then(
     (port) => process.send?.({ type: 'ready', port }),
     (error: unknown) => {
       console.error(error);
@@ -186,8 +198,8 @@ async function runPhase(port: number, concurrency: number, maxRequests: number, 
   return { requests: latencies.length, errors, seconds, rps: latencies.length / seconds, p50: pick(0.5), p99: pick(0.99) };
 }
 
-function startChild(variant: Variant): Promise<{ child: ChildProcess; port: number }> {
-  const child = fork(fileURLToPath(import.meta.url), ['--serve', variant], { execArgv: ['--expose-gc', ...CHILD_FLAGS], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+function startChild(variant: Variant, upstreamPort?: number): Promise<{ child: ChildProcess; port: number }> {
+  const child = fork(fileURLToPath(import.meta.url), ['--serve', variant, ...(upstreamPort ? [String(upstreamPort)] : [])], { execArgv: ['--expose-gc', ...CHILD_FLAGS], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${variant} server exited with ${code}`)));
     child.on('message', (message: { type: string; port?: number }) => {
@@ -215,11 +227,20 @@ async function benchMain(): Promise<void> {
   console.log(`servers benchmark: trivial tools/call (2026-07-28), node ${process.version}, scale ${SCALE}`);
   const results = new Map<Variant, { phases: PhaseResult[]; heapPerRequest: number; heapCalls: number; heapErrors: number }>();
   for (const variant of VARIANTS) {
-    const { child, port } = await startChild(variant);
+    // The proxy fronts its own SDK-pattern upstream process (a third-party server stand-in).
+    const upstream = variant === 'kit-proxy' ? await startChild('sdk-example') : undefined;
+    const { child, port } = await startChild(variant, upstream?.port);
     try {
       await runPhase(port, 8, Math.round(2000 * SCALE), 5); // warm-up: JIT, pools, caches
       const phases: PhaseResult[] = [];
-      for (const phase of PHASES) phases.push(await runPhase(port, phase.concurrency, phase.maxRequests, phase.maxSeconds));
+      const upstreamPhases: PhaseResult[] = [];
+      for (const phase of PHASES) {
+        // The bare upstream is measured right before the proxy in front of it, phase by phase, so
+        // the two figures see the same machine load (other work on a shared host shifts both alike).
+        if (upstream) upstreamPhases.push(await runPhase(upstream.port, phase.concurrency, phase.maxRequests, phase.maxSeconds));
+        phases.push(await runPhase(port, phase.concurrency, phase.maxRequests, phase.maxSeconds));
+      }
+      if (upstream) results.set('upstream', { phases: upstreamPhases, heapPerRequest: Number.NaN, heapCalls: 0, heapErrors: 0 });
       // Heap retained: heap after GC, before and after HEAP_CALLS more calls.
       const before = await heapOf(child);
       const heapRun = await runPhase(port, 32, HEAP_CALLS, HEAP_MAX_SECONDS);
@@ -230,6 +251,8 @@ async function benchMain(): Promise<void> {
       child.send({ type: 'exit' });
       await new Promise((resolve) => setTimeout(resolve, CHILD_FLAGS.length > 0 ? 2000 : 100));
       child.kill('SIGKILL');
+      upstream?.child.removeAllListeners('exit');
+      upstream?.child.kill('SIGKILL');
     }
   }
 
@@ -241,6 +264,7 @@ async function benchMain(): Promise<void> {
   }
   console.log('\nheap retained after GC, per request:');
   for (const [variant, result] of results) {
+    if (Number.isNaN(result.heapPerRequest)) continue;
     console.log(`${variant.padEnd(13)} ${result.heapPerRequest.toFixed(2).padStart(8)} bytes/request over ${result.heapCalls} calls (${result.heapErrors} errors)`);
   }
   const rpsAt = (variant: Variant, index: number) => results.get(variant)?.phases[index]?.rps ?? 0;
@@ -253,6 +277,12 @@ async function benchMain(): Promise<void> {
   console.log(`  kit / SDK example pattern = ${ratio('kit', 'sdk-example')}x`);
   if (results.has('kit-sdk-path')) console.log(`  kit / kit without direct path = ${ratio('kit', 'kit-sdk-path')}x`);
   console.log(`  kit p99                   = ${kitP99.toFixed(2)} ms  (aim < 20 ms)`);
+  if (results.has('kit-proxy')) {
+    const p99 = (v: Variant) => results.get(v)?.phases[last]?.p99 ?? 0;
+    const p50c1 = (v: Variant) => results.get(v)?.phases[0]?.p50 ?? 0;
+    console.log(`  kit proxy / bare upstream = ${ratio('kit-proxy', 'upstream')}x throughput; p50 at c=1 ${(p50c1('kit-proxy') - p50c1('upstream')).toFixed(2)} ms added, p99 at c=32 ${(p99('kit-proxy') - p99('upstream')).toFixed(2)} ms added (upstream: the SDK-pattern server, measured interleaved)`);
+    console.log(`  kit proxy / kit direct    = ${ratio('kit-proxy', 'kit')}x throughput`);
+  }
 }
 
 async function benchWithMemory(): Promise<void> {
@@ -264,7 +294,8 @@ async function benchWithMemory(): Promise<void> {
 
 const serveIndex = process.argv.indexOf('--serve');
 if (serveIndex >= 0) {
-  childMain(process.argv[serveIndex + 1] as Variant);
+  const upstreamArg = process.argv[serveIndex + 2];
+  childMain(process.argv[serveIndex + 1] as Variant, upstreamArg ? Number(upstreamArg) : undefined);
 } else {
   benchWithMemory().then(
     () => process.exit(0),

@@ -2,6 +2,7 @@
 // node_modules (`npm ci --omit=dev --ignore-scripts`, redone only when the lockfile or Node
 // changes), the compiled JavaScript (tsc, incremental) and the console's built frontend (Vite,
 // rebuilt when its sources change). The Dockerfiles only COPY from it.
+import { bundleStdioBridge } from '../bundle-stdio-bridge.ts';
 import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { copyFile, cp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
@@ -30,6 +31,8 @@ async function compile(): Promise<void> {
   // Incremental tsc trusts its build info; without the output it must start over.
   if (!existsSync(outDir)) await rm(buildInfo, { force: true });
   await execOk(join(REPO_ROOT, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json', '--outDir', outDir, '--incremental', '--tsBuildInfoFile', buildInfo], { cwd: REPO_ROOT });
+  // The stdio bridge the operator's init container copies into stdio image pods (servers/README.md).
+  await bundleStdioBridge(join(outDir, 'servers', 'stdio-bridge.mjs'));
 }
 
 async function copyConsoleFrontend(): Promise<void> {

@@ -10,7 +10,7 @@ import type { OperatorConfig } from './config/config.ts';
 import { Applier } from './kube/apply.ts';
 import { KubeClient, loadKubeConfig } from './kube/client.ts';
 import { createInformer, type Informer } from './kube/informer.ts';
-import { objectKey, ownerKeyOf } from './kube/keys.ts';
+import { objectKey, ownerKeyOf, parseKey } from './kube/keys.ts';
 import { ResourceResolver } from './kube/resources.ts';
 import type { KubeObject } from './kube/types.ts';
 import type { McpServer } from './api/mcpserver.ts';
@@ -171,6 +171,7 @@ export class Operator {
       optionalApis: () => this.optionalApis(),
       referenceIndex,
       onReadyState: (key, state) => this.recordReadyState(key, state),
+      onToolSurfaceDrift: (key, drifted) => this.recordSurfaceDrift(key, drifted),
       // The EKS client (and the AWS SDK) is created on the first pod-identity McpServer.
       podIdentity: {
         associations: new PodIdentityAssociations({ api: () => createEksPodIdentityApi({ region: opts.config.awsRegion, endpoint: opts.config.eksEndpoint }) }),
@@ -306,6 +307,14 @@ export class Operator {
     const key = text?.split('\n').map((line) => line.trim()).find((line) => line !== '' && !line.startsWith('#'));
     if (!key) throw new Error(`Secret ${ref.name} has no API key under ${ref.key}`);
     return { 'x-api-key': key };
+  }
+
+  private recordSurfaceDrift(key: string, drifted: number): void {
+    const { namespace, name } = parseKey(key);
+    const labels = { mcpserver_namespace: namespace ?? '', mcpserver: name };
+    // Only drifting servers get a series; a resolved drift removes it.
+    if (drifted > 0) this.metrics.toolSurfaceDrift.set(labels, drifted);
+    else this.metrics.toolSurfaceDrift.remove(labels);
   }
 
   private recordReadyState(key: string, state: ReadyState | undefined): void {

@@ -11,7 +11,7 @@ import { startKubeSim, type KubeSim } from '../../hack/kube-sim/src/api.ts';
 import type { Accounting } from '../../hack/kube-sim/src/accounting.ts';
 import type { PodRunner, RunningPod } from '../../hack/kube-sim/src/kubelet.ts';
 import type { KubeObject } from '../../hack/kube-sim/src/types.ts';
-import { loadOpener } from '../../servers/catalog.ts';
+import { catalogNames, loadOpener } from '../../servers/catalog.ts';
 import { createLogger as createKitLogger } from '../../servers/kit/logger.ts';
 import { startTestServer } from '../../servers/kit/testing.ts';
 import { parseConfig } from '../src/config/config.ts';
@@ -34,8 +34,9 @@ interface Container {
 
 /** Runs a catalog-server pod as an in-process kit server on 127.0.0.1 (plain env values only). */
 export function inProcessCatalogRunner(): PodRunner {
+  // Catalog servers only: the proxy sidecar and the bridge installer of image servers are not.
   const container = (template: KubeObject): Container | undefined =>
-    ((template as { spec?: { containers?: Container[] } }).spec?.containers ?? []).find((c) => c.image?.startsWith(`${SERVERS_IMAGE}:`) && c.args?.[0]);
+    ((template as { spec?: { containers?: Container[] } }).spec?.containers ?? []).find((c) => c.image?.startsWith(`${SERVERS_IMAGE}:`) && catalogNames().includes(c.args?.[0] ?? ''));
   return {
     matches: (template) => container(template) !== undefined,
     async start(pod): Promise<RunningPod> {
@@ -62,6 +63,8 @@ export interface HarnessOptions {
   startOperator?: boolean;
   /** Run catalog pods as in-process servers (default true). */
   runServers?: boolean;
+  /** More pod runners, tried before the catalog one. */
+  runners?: PodRunner[];
   /** The API server (default kube-sim). */
   backend?: BackendName;
 }
@@ -130,7 +133,7 @@ async function kubeSimBackend(opts: HarnessOptions): Promise<Backend> {
     log: () => undefined,
     kubeletDelayMs: opts.kubeletDelayMs ?? 20,
     bookmarkIntervalMs: 1_000,
-    runners: opts.runServers === false ? [] : [inProcessCatalogRunner()],
+    runners: [...(opts.runners ?? []), ...(opts.runServers === false ? [] : [inProcessCatalogRunner()])],
     namespaces: ['team-a', 'team-b', 'mcpfleet-system'],
   });
   sim.applyManifests(readFileSync(path.join(REPO_ROOT, 'crds/mcpservers.mcpfleet.dev.yaml'), 'utf8'));

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { resolveAwsRegion } from './awsClients.ts';
 import { ConfigError } from './env.ts';
+import { parseToolPolicy, type ToolPolicy } from './toolPolicy.ts';
 
 export class KitConfigError extends ConfigError {
   override readonly name = 'KitConfigError';
@@ -78,6 +79,7 @@ const envSchema = z.object({
   HTTP_TIMEOUT: seconds(5),
   TOOL_TIMEOUT: seconds(30),
   DRAIN_TIMEOUT: seconds(25),
+  TOOL_POLICY: z.string().optional(),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
 });
 
@@ -115,6 +117,8 @@ export interface KitConfig {
   toolTimeoutMs: number;
   drainTimeoutMs: number;
   logLevel: string;
+  /** Which tools clients see and may call, and how they are presented (TOOL_POLICY). */
+  toolPolicy: ToolPolicy;
 }
 
 /** Reads API_KEYS_FILE (one key per line, `#` comments and blank lines ignored). */
@@ -210,5 +214,6 @@ export function parseKitConfig(rawEnv: Record<string, string | undefined>): KitC
     toolTimeoutMs: Math.round(env.TOOL_TIMEOUT * 1000),
     drainTimeoutMs: Math.round(env.DRAIN_TIMEOUT * 1000),
     logLevel: env.LOG_LEVEL,
+    toolPolicy: parseToolPolicy(env.TOOL_POLICY),
   };
 }

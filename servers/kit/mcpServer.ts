@@ -8,6 +8,8 @@
 import type { McpRequestContext } from '@modelcontextprotocol/server';
 import { McpServer } from '@modelcontextprotocol/server';
 import type { CatalogServer } from './tool.ts';
+import type { ToolSurfaceCounts } from './toolPolicy.ts';
+import { withSurfaceMeta } from './toolPolicy.ts';
 import type { ToolCallResult } from './toolRunner.ts';
 
 export type ToolCallback = (args: Record<string, unknown>, context?: unknown) => Promise<ToolCallResult>;
@@ -17,7 +19,7 @@ export type ToolCallback = (args: Record<string, unknown>, context?: unknown) =>
  * `supportedProtocolVersions` is for the fast path's instance, which must list the modern
  * revision itself (the SDK entry adds it to its per-request instances when serving one).
  */
-export function buildMcpServer(catalog: CatalogServer, runners: ReadonlyMap<string, ToolCallback>, options: { supportedProtocolVersions?: string[] } = {}): McpServer {
+export function buildMcpServer(catalog: CatalogServer, runners: ReadonlyMap<string, ToolCallback>, options: { supportedProtocolVersions?: string[]; surface?: ToolSurfaceCounts } = {}): McpServer {
   const server = new McpServer(
     { name: catalog.name, version: catalog.version },
     {
@@ -42,7 +44,22 @@ export function buildMcpServer(catalog: CatalogServer, runners: ReadonlyMap<stri
       (args: Record<string, unknown>, context: unknown) => runner(args, context as never),
     );
   }
+  if (options.surface) annotateToolList(server, options.surface);
   return server;
+}
+
+type ListHandler = (request: unknown, extra: unknown) => Promise<{ _meta?: Record<string, unknown> }>;
+
+/**
+ * Adds the tool-surface counts to tools/list answers. The SDK has no hook for a result's _meta,
+ * so the registered handler is wrapped in place (the fast path reads the same map, so both
+ * paths answer alike); without the map (another SDK build) the counts are simply not reported.
+ */
+function annotateToolList(server: McpServer, surface: ToolSurfaceCounts): void {
+  const handlers = (server.server as unknown as { _requestHandlers?: Map<string, ListHandler> })._requestHandlers;
+  const original = handlers?.get('tools/list');
+  if (!handlers || !original) return;
+  handlers.set('tools/list', async (request, extra) => withSurfaceMeta(await original(request, extra), surface));
 }
 
 export class McpServerPool {

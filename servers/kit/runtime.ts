@@ -1,7 +1,6 @@
 // Assembles a running catalog server from its definition and the kit config: HTTP (Streamable
 // HTTP, stateless, both protocol eras) or stdio, with cache, metrics, auth, rate limiting and an
 // orderly shutdown. No process-level side effects: signals and exit codes belong to main.ts.
-import type { AddressInfo } from 'node:net';
 import type { Writable } from 'node:stream';
 import { SUPPORTED_PROTOCOL_VERSIONS, createMcpHandler } from '@modelcontextprotocol/server';
 import type { McpHttpHandler } from '@modelcontextprotocol/server';
@@ -28,6 +27,8 @@ import type { RedisConnection } from './redis.ts';
 import { closeRedis, openRedis, pingRedis } from './redis.ts';
 import type { CatalogServer, ToolCallObserver } from './tool.ts';
 import { createToolRunner } from './toolRunner.ts';
+import { listenKit } from './serve.ts';
+import { applyToolPolicy, isOpenPolicy } from './toolPolicy.ts';
 
 /** How long keep-alive sockets get, after the last call, to be told Connection: close. */
 const LINGER_MAX_MS = 5000;
@@ -47,6 +48,8 @@ export interface KitOptions {
 }
 
 interface KitServices {
+  /** The catalog as clients see it: only the tools TOOL_POLICY exposes, renamed and re-described. */
+  catalog: CatalogServer;
   logger: Logger;
   metrics: KitMetrics;
   runners: Map<string, ToolCallback>;
@@ -55,6 +58,12 @@ interface KitServices {
   shutdownController: AbortController;
   checkReady(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** The per-client limiter: cluster-wide through Redis when the kit has a connection, else per replica. */
+export function createRequestLimiter(config: KitConfig, redis: RedisConnection | undefined, serverName: string, logger: Logger): RequestLimiter | undefined {
+  if (!config.rateLimit) return undefined;
+  return redis ? new RedisRequestLimiter(redis, config.rateLimit, { serverName, logger }) : new MemoryRequestLimiter(config.rateLimit);
 }
 
 async function buildServices(catalog: CatalogServer, config: KitConfig, options: KitOptions, defaultStream: Writable): Promise<KitServices> {
@@ -82,12 +91,12 @@ async function buildServices(catalog: CatalogServer, config: KitConfig, options:
   } else if (config.cache) {
     cache = new MemoryResultCache({ maxBytes: config.cache.maxBytes });
   }
-  let limiter: RequestLimiter | undefined;
-  if (config.rateLimit && redis) limiter = new RedisRequestLimiter(redis, config.rateLimit, { serverName: catalog.name, logger });
-  else if (config.rateLimit) limiter = new MemoryRequestLimiter(config.rateLimit);
+  const limiter = createRequestLimiter(config, redis, catalog.name, logger);
 
+  // Hidden tools get no runner and no registration, so no path (SDK entry, fast path, stdio) can call them.
+  const exposed: CatalogServer = { ...catalog, tools: applyToolPolicy(config.toolPolicy, catalog.tools) };
   const runners = new Map<string, ToolCallback>();
-  for (const tool of catalog.tools) {
+  for (const tool of exposed.tools) {
     runners.set(
       tool.name,
       createToolRunner(tool, {
@@ -103,6 +112,7 @@ async function buildServices(catalog: CatalogServer, config: KitConfig, options:
   }
 
   return {
+    catalog: exposed,
     logger,
     metrics,
     runners,
@@ -133,7 +143,7 @@ function toolCallObserver(metrics: KitMetrics): ToolCallObserver {
   };
 }
 
-function buildAuthenticator(config: KitConfig): Authenticator | undefined {
+export function buildAuthenticator(config: KitConfig): Authenticator | undefined {
   if (config.oauth) return new OAuthAuthenticator(config.oauth, { httpTimeoutMs: config.httpTimeoutMs, apiKeys: config.apiKeys });
   if (config.apiKeys.length > 0) return new ApiKeyAuthenticator(config.apiKeys);
   return undefined;
@@ -160,7 +170,9 @@ export interface RunningHttpKit {
 export async function startHttpKit(catalog: CatalogServer, config: KitConfig, options: KitOptions = {}): Promise<RunningHttpKit> {
   const services = await buildServices(catalog, config, options, process.stdout);
   const { logger, metrics } = services;
-  const build = catalog.mcpServer ? () => catalog.mcpServer!(toolCallObserver(metrics)) : () => buildMcpServer(catalog, services.runners);
+  const exposed = services.catalog;
+  const surface = isOpenPolicy(config.toolPolicy) ? undefined : { offered: catalog.tools.length, exposed: exposed.tools.length };
+  const build = catalog.mcpServer ? () => catalog.mcpServer!(toolCallObserver(metrics)) : () => buildMcpServer(exposed, services.runners, surface ? { surface } : {});
   const pool = new McpServerPool(build);
   const handler: McpHttpHandler = createMcpHandler(pool.factory, {
     legacy: 'stateless',
@@ -174,7 +186,7 @@ export async function startHttpKit(catalog: CatalogServer, config: KitConfig, op
     options.fastPath === false || catalog.mcpServer
       ? undefined
       : await createFastPath(
-          buildMcpServer(catalog, services.runners, { supportedProtocolVersions: [...SUPPORTED_PROTOCOL_VERSIONS, FAST_PATH_REVISION] }),
+          buildMcpServer(exposed, services.runners, { supportedProtocolVersions: [...SUPPORTED_PROTOCOL_VERSIONS, FAST_PATH_REVISION], ...(surface && { surface }) }),
           (error) => logger.debug('mcp handler reported', { error: error.message }),
         );
   if (options.fastPath !== false && !catalog.mcpServer && fastPath === undefined) logger.warn('fast path unavailable with this SDK version; serving every request through the SDK entry');
@@ -190,35 +202,16 @@ export async function startHttpKit(catalog: CatalogServer, config: KitConfig, op
     checkReady: () => services.checkReady(),
   });
 
-  await new Promise<void>((resolve, reject) => {
-    http.server.once('error', reject);
-    http.server.listen(config.port, config.host, () => {
-      http.server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = http.server.address() as AddressInfo;
-  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
-  const baseUrl = `http://${host}:${port}`;
-  logger.info('listening', { address: `${config.host}:${port}`, mcpPath: config.mcpPath, tools: catalog.tools.map((tool) => tool.name) });
-
-  let stopping: Promise<{ drained: boolean }> | undefined;
-  const shutdown = () =>
-    (stopping ??= (async () => {
-      logger.info('draining', { inFlight: http.inFlight, drainTimeoutMs: config.drainTimeoutMs });
-      const { completed } = await http.drain(config.drainTimeoutMs);
-      if (!completed) {
-        logger.warn('drain timeout reached; aborting in-flight tool calls', { inFlight: http.inFlight });
-        services.shutdownController.abort();
-        await http.drain(1000);
-      }
+  const { baseUrl, port, shutdown } = await listenKit(http, config, logger, {
+    abortInFlight: () => services.shutdownController.abort(),
+    async closeHandlers() {
       fastPath?.close();
       await handler.close();
-      await http.close(Math.min(LINGER_MAX_MS, config.drainTimeoutMs));
-      await services.close();
-      logger.info('stopped', { drained: completed });
-      return { drained: completed };
-    })());
+    },
+    closeSockets: () => http.close(Math.min(LINGER_MAX_MS, config.drainTimeoutMs)),
+    closeServices: () => services.close(),
+  });
+  logger.info('listening', { address: `${config.host}:${port}`, mcpPath: config.mcpPath, tools: exposed.tools.map((tool) => tool.name) });
 
   return { url: `${baseUrl}${config.mcpPath}`, baseUrl, port, logger, metrics, http, pool, fastPath, shutdown };
 }
@@ -239,14 +232,14 @@ export async function startStdioKit(catalog: CatalogServer, config: KitConfig, o
     resolveClosed = resolve;
   });
   const transport = new StdioServerTransport();
-  const handle = serveStdio(() => catalog.mcpServer?.(toolCallObserver(services.metrics)) ?? buildMcpServer(catalog, services.runners), {
+  const handle = serveStdio(() => catalog.mcpServer?.(toolCallObserver(services.metrics)) ?? buildMcpServer(services.catalog, services.runners), {
     transport,
     onerror: (error) => services.logger.warn('stdio protocol error', { error: error.message }),
   });
   // The client ends the session by closing our stdin (MCP stdio binding).
   process.stdin.once('end', resolveClosed);
   process.stdin.once('close', resolveClosed);
-  services.logger.info('serving on stdio', { tools: catalog.tools.map((tool) => tool.name) });
+  services.logger.info('serving on stdio', { tools: services.catalog.tools.map((tool) => tool.name) });
   let stopping: Promise<void> | undefined;
   return {
     logger: services.logger,

@@ -35,7 +35,7 @@ export interface TestServerOptions {
 }
 
 /** Logs are discarded unless MCPFLEET_TEST_LOGS=1, which sends them to stderr for debugging. */
-function defaultTestLogStream(): Writable {
+export function defaultTestLogStream(): Writable {
   if (process.env.MCPFLEET_TEST_LOGS === '1') return process.stderr;
   const sink = new PassThrough();
   sink.resume();

@@ -2,6 +2,7 @@
 // server processes (their stderr goes to the kit's log) and mirrors what the first one declared.
 import type { Logger } from '../kit/logger.ts';
 import type { CatalogServer } from '../kit/tool.ts';
+import { parseToolPolicy } from '../kit/toolPolicy.ts';
 import { parseStdioBridgeConfig } from './config.ts';
 import { identityOf } from './lib/forwarding.ts';
 import { StdioBridgePool } from './lib/pool.ts';
@@ -9,6 +10,8 @@ import { createServer } from './server.ts';
 
 export async function openStdioBridgeServer(env: Record<string, string | undefined>, context: { logger: Logger }): Promise<CatalogServer> {
   const config = parseStdioBridgeConfig(env);
+  // The bridge builds its own MCP server, so it applies TOOL_POLICY itself (kit tools get it from the kit).
+  const toolPolicy = parseToolPolicy(env.TOOL_POLICY);
   const logger = context.logger.child({ component: 'stdio-bridge' });
   const pool = new StdioBridgePool({
     command: config.command,
@@ -29,5 +32,5 @@ export async function openStdioBridgeServer(env: Record<string, string | undefin
   }
   const identity = identityOf(primary);
   logger.info('stdio bridge ready', { command: config.command.command, processes: pool.liveCount, server: `${identity.name} ${identity.version}`, capabilities: Object.keys(identity.capabilities) });
-  return createServer({ pool, identity });
+  return createServer({ pool, identity, toolPolicy });
 }

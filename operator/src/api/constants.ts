@@ -45,6 +45,8 @@ export const REASONS = {
   invalidSpec: 'InvalidSpec',
   unknownCatalog: 'UnknownCatalogServer',
   invalidConfig: 'InvalidCatalogConfig',
+  /** A field the kind of server cannot enforce: refused rather than silently ignored. */
+  notEnforced: 'FieldNotEnforced',
   deploymentAvailable: 'DeploymentAvailable',
   deploymentUnavailable: 'DeploymentUnavailable',
   deploymentProgressing: 'DeploymentProgressing',

@@ -78,7 +78,7 @@ describe('McpServer CRD generation', () => {
       if (node.items) walk(node.items, `${path}[]`);
     };
     walk(schema, '');
-    assert.deepEqual(preserved, ['.spec.config']);
+    assert.deepEqual(preserved, ['.spec.config', '.spec.tools.overrides[*].annotations']);
   });
 
   it('carries defaults for the fields users expect to be defaulted', () => {

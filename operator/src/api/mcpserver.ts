@@ -289,11 +289,66 @@ const monitoringSchema = z
       .strictObject({
         enabled: z.boolean().default(true).describe('Create the PrometheusRule.'),
         labels: stringMap.optional().describe('Labels your Prometheus selects rules by.'),
+        toolSlo: z
+          .strictObject({
+            enabled: z.boolean().default(true).describe('Add per-tool alerts for every verified tool.'),
+            errorRatio: z.number().gt(0).max(1).default(0.1).describe('Share of failed calls (error or tool_error) over 5 minutes above which a tool alerts.'),
+            p99Seconds: z.number().positive().max(3600).default(5).describe('p99 call duration over 5 minutes above which a tool alerts.'),
+            tools: z
+              .record(
+                z.string().min(1).max(128),
+                z
+                  .strictObject({
+                    errorRatio: z.number().gt(0).max(1).optional().describe('This tool\'s error-ratio threshold.'),
+                    p99Seconds: z.number().positive().max(3600).optional().describe('This tool\'s p99 latency threshold.'),
+                  })
+                  .describe('Thresholds for one tool.'),
+              )
+              .optional()
+              .describe('Per-tool thresholds, keyed by the tool name clients see.'),
+          })
+          .optional()
+          .describe('Per-tool SLO alerts (error ratio and p99 latency), generated from the verified tool list; defaults 10% and 5 s.'),
       })
       .optional()
-      .describe('Alerts on 5xx rate, p99 latency above 2s and tool error rate.'),
+      .describe('Alerts on 5xx rate, p99 latency above 2s and tool error rate, plus per-tool SLO alerts.'),
   })
   .describe('Prometheus Operator objects, created when that API is installed.');
+
+const toolGlob = z.string().min(1).max(128).describe('A tool name or a glob: * matches any run of characters, ? one character.');
+const toolsSchema = z
+  .strictObject({
+    allow: z.array(toolGlob).max(256).optional().describe('Only tools matching one of these are exposed; unset exposes every tool.'),
+    deny: z.array(toolGlob).max(256).optional().describe('Tools matching one of these are hidden (deny wins over allow). A hidden tool is not listed and cannot be called by name.'),
+    overrides: z
+      .record(
+        z.string().min(1).max(128),
+        z
+          .strictObject({
+            name: z.string().min(1).max(128).regex(/^[A-Za-z0-9_.-]+$/, { message: 'must use only A-Z a-z 0-9 _ . -' }).optional().describe('The name clients see and call; the original name is then not callable.'),
+            title: z.string().max(256).optional().describe('Title clients see.'),
+            description: z.string().max(8192).optional().describe('Description clients (and models) see.'),
+            annotations: z.record(z.string(), z.unknown()).optional().meta({ 'x-kubernetes-preserve-unknown-fields': true }).describe('Annotations merged over the server\'s, e.g. {"destructiveHint": true}.'),
+          })
+          .describe('How one tool is presented.'),
+      )
+      .optional()
+      .describe('Per-tool overrides, keyed by the name the server gives the tool.'),
+    pinning: z
+      .strictObject({
+        mode: z
+          .enum(['observe', 'alert'])
+          .default('observe')
+          .describe('observe: a changed surface sets Degraded=True (ToolSurfaceChanged), an Event and the mcpfleet_tool_surface_drift metric; alert: the same plus a PrometheusRule alert.'),
+        approved: z
+          .record(z.string().min(1).max(128), z.string().regex(/^sha256:[0-9a-f]{64}$/, { message: 'must be a tool digest from status.toolSurface.tools (sha256:<64 hex>)' }))
+          .optional()
+          .describe('Approved digest per tool name (copy from status.toolSurface.tools); unset: the surface of the first verification is adopted (status.toolSurface.adopted).'),
+      })
+      .optional()
+      .describe('Pins the tool surface: the verifier digests every tool (name, title, description, schemas, annotations) and reports drift from the approved digests.'),
+  })
+  .describe('Tool policy, enforced by the kit in front of every kind of server on tools/list and tools/call.');
 
 const podSchema = z
   .strictObject({
@@ -349,6 +404,7 @@ export const mcpServerSpecSchema = cel(
         .optional()
         .describe('Token-bucket rate limit and optional daily quota per client identity (429 with Retry-After beyond them); shared by all replicas when a Redis URL is configured (cache.redisUrlSecretRef), per replica otherwise.'),
       cache: cacheSchema.optional(),
+      tools: toolsSchema.optional(),
       networkPolicy: networkPolicySchema.optional(),
       disruption: disruptionSchema.optional(),
       monitoring: monitoringSchema.optional(),
@@ -397,8 +453,17 @@ export const mcpServerStatusSchema = z
       .array(z.strictObject({ name: z.string().describe('Tool name.'), title: z.string().optional().describe('Tool title.') }).describe('A tool.'))
       .max(100)
       .optional()
-      .describe('Tools the server offers (first 100).'),
-    toolCount: z.number().int().optional().describe('Number of tools the server offers.'),
+      .describe('Tools exposed to clients, as verified through the kit (first 100).'),
+    toolCount: z.number().int().optional().describe('Number of tools exposed to clients (after spec.tools).'),
+    toolsOffered: z.number().int().optional().describe('Number of tools the server itself offers, when spec.tools hides some of them from clients.'),
+    toolSurface: z
+      .strictObject({
+        digest: z.string().describe('Digest of the whole verified surface (every tool name with its digest).'),
+        tools: z.record(z.string(), z.string()).describe('Digest per verified tool (first 100 tools).'),
+        adopted: z.record(z.string(), z.string()).optional().describe('With spec.tools.pinning and no approved digests: the surface adopted at the first verification, the baseline drift is measured against.'),
+      })
+      .optional()
+      .describe('The verified tool surface, for pinning.'),
     lastVerifiedTime: z.string().optional().meta({ format: 'date-time' }).describe('When the MCP endpoint was last verified.'),
     conditions: z.array(conditionSchema).optional().describe('Accepted, Available, Verified, Ready, Degraded and integration conditions.').meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['type'] }),
   })

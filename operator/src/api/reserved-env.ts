@@ -25,6 +25,7 @@ export const OPERATOR_RENDERED_ENV: Readonly<Record<string, string>> = {
   CACHE_TTL_SECONDS: 'spec.cache',
   CACHE_BACKEND: 'spec.cache',
   REDIS_URL: 'spec.cache.redisUrlSecretRef',
+  TOOL_POLICY: 'spec.tools',
 };
 
 /** Problems for spec.env entries that would override what the operator renders (catalog servers only). */

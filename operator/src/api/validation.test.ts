@@ -16,7 +16,6 @@ const INVALID: { name: string; spec: Record<string, unknown>; expected: RegExp }
   { name: 'malformed quantity', spec: { catalog: 'utility', resources: { limits: { memory: '12 gigs' } } }, expected: /^spec\.resources\.limits\.memory: must be a Kubernetes quantity such as 500m, 128Mi or 2$/ },
   { name: 'hpa minReplicas > maxReplicas', spec: { catalog: 'utility', autoscaling: { hpa: { minReplicas: 5, maxReplicas: 2 } } }, expected: /^spec\.autoscaling\.hpa\.minReplicas: minReplicas must be less than or equal to maxReplicas$/ },
   { name: 'keda minReplicas > maxReplicas', spec: { catalog: 'utility', autoscaling: { keda: { minReplicas: 4, maxReplicas: 1 } } }, expected: /^spec\.autoscaling\.keda\.minReplicas: minReplicas must be less than or equal to maxReplicas$/ },
-  { name: 'stdio for an image server (not run yet)', spec: { image: 'ghcr.io/acme/x:1', command: ['npx', 'server'], transport: { type: 'stdio' } }, expected: /^spec\.transport\.type: stdio is not run yet .*use catalog: stdio-bridge with config\.command$/ },
   { name: 'stdio without a command', spec: { image: 'ghcr.io/acme/x:1', transport: { type: 'stdio' } }, expected: /^spec\.transport\.type: transport\.type stdio needs spec\.command/ },
   { name: 'unknown field', spec: { catalog: 'utility', replica: 2 }, expected: /^spec: unknown field "replica"$/ },
   { name: 'unknown catalog setting', spec: { catalog: 'weather', config: { unit: 'metric' } }, expected: /^spec\.config: unknown field "unit"$/ },

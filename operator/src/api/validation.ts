@@ -43,19 +43,10 @@ export function validateCatalogConfig(spec: McpServerSpec): string[] {
   return result.success ? reservedEnvProblems(spec) : formatZodError(result.error, 'spec.config');
 }
 
-/**
- * transport.type stdio is part of the API, but wrapping an image's stdio server in the bridge is
- * not built yet: refuse it in the Accepted condition instead of running the pod as HTTP.
- */
-export function validateTransport(spec: McpServerSpec): string[] {
-  if (spec.transport.type !== 'stdio') return [];
-  return ['spec.transport.type: stdio is not run yet for image or catalog servers; to serve a stdio command of the servers image over HTTP use catalog: stdio-bridge with config.command'];
-}
-
 export function validateSpec(spec: unknown): Validation<McpServerSpec> {
   const result = mcpServerSpecSchema.safeParse(spec);
   if (!result.success) return { ok: false, problems: formatZodError(result.error, 'spec') };
-  const configProblems = [...validateCatalogConfig(result.data), ...validateTransport(result.data)];
+  const configProblems = validateCatalogConfig(result.data);
   return configProblems.length > 0 ? { ok: false, problems: configProblems } : { ok: true, value: result.data };
 }
 
@@ -63,6 +54,6 @@ export function validateSpec(spec: unknown): Validation<McpServerSpec> {
 export function validateMcpServer(object: unknown): Validation<McpServer> {
   const result = mcpServerSchema.safeParse(object);
   if (!result.success) return { ok: false, problems: formatZodError(result.error) };
-  const configProblems = [...validateCatalogConfig(result.data.spec), ...validateTransport(result.data.spec)];
+  const configProblems = validateCatalogConfig(result.data.spec);
   return configProblems.length > 0 ? { ok: false, problems: configProblems } : { ok: true, value: result.data };
 }

@@ -72,7 +72,18 @@ describe('McpServer child builders', () => {
     assert.deepEqual(c.args, ['server.js']);
     assert.equal(c.ports![0]!.containerPort, 3000);
     assert.equal(c.livenessProbe, undefined, 'no kit health endpoints on arbitrary images');
-    assert.deepEqual(c.readinessProbe!.tcpSocket, { port: 'mcp' });
+    assert.deepEqual(c.readinessProbe!.tcpSocket, { port: 'upstream' });
+    assert.equal(c.ports![0]!.name, 'upstream', 'the image port is not the one the Service targets');
+    const proxy = d.spec!.template.spec!.containers[1]!;
+    assert.equal(proxy.name, 'mcp-proxy');
+    assert.deepEqual(proxy.args, ['proxy']);
+    assert.deepEqual(proxy.ports, [{ name: 'mcp', containerPort: 8090, protocol: 'TCP' }]);
+    const proxyEnv = Object.fromEntries(proxy.env!.map((e) => [e.name, e.value]));
+    assert.equal(proxyEnv.UPSTREAM_URL, 'http://127.0.0.1:3000/rpc');
+    assert.equal(proxyEnv.PORT, '8090');
+    assert.equal(proxyEnv.MCP_PATH, '/rpc');
+    assert.equal(proxy.securityContext!.runAsUser, 65532);
+    new Deployment(d as never).validate();
     assert.equal(inClusterUrl(s, ctx), 'http://wx.team-a.svc.cluster.local/rpc');
   });
 

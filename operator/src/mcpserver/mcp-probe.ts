@@ -3,6 +3,7 @@
 // disconnect. OAuth-protected servers cannot be called without a token: for them the probe
 // checks that the RFC 9728 protected-resource metadata is served instead.
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { toolDigest } from './tool-surface.ts';
 import type { VerifiedServer, VerifiedTool } from './verification.ts';
 
 export interface ProbeOptions {
@@ -16,6 +17,16 @@ export interface ProbeResult {
   server: VerifiedServer;
   tools: VerifiedTool[];
   toolCount: number;
+  /** Tools the server behind the kit offers, when the kit's tool policy hides some (counts it reports). */
+  toolsOffered?: number;
+}
+
+/** The kit's tools/list _meta (servers/kit/toolPolicy.ts): counts before and after spec.tools. */
+const TOOL_SURFACE_META_KEY = 'mcpfleet.dev/toolSurface';
+
+function offeredOnPage(meta: Record<string, unknown> | undefined): number | undefined {
+  const surface = meta?.[TOOL_SURFACE_META_KEY] as { offered?: unknown } | undefined;
+  return typeof surface?.offered === 'number' && Number.isInteger(surface.offered) && surface.offered >= 0 ? surface.offered : undefined;
 }
 
 export async function probeMcpEndpoint(url: string, opts: ProbeOptions): Promise<ProbeResult> {
@@ -27,10 +38,13 @@ export async function probeMcpEndpoint(url: string, opts: ProbeOptions): Promise
     await client.connect(transport, { timeout: opts.timeoutMs });
     const implementation = client.getServerVersion();
     const tools: VerifiedTool[] = [];
+    let offered: number | undefined;
     let cursor: string | undefined;
     for (let page = 0; page < (opts.maxPages ?? 10); page++) {
       const result = await client.listTools(cursor ? { cursor } : {}, { timeout: opts.timeoutMs });
-      for (const tool of result.tools) tools.push(tool.title ? { name: tool.name, title: tool.title } : { name: tool.name });
+      for (const tool of result.tools) tools.push({ name: tool.name, ...(tool.title ? { title: tool.title } : {}), digest: toolDigest(tool) });
+      const pageOffered = offeredOnPage(result._meta);
+      if (pageOffered !== undefined) offered = (offered ?? 0) + pageOffered;
       cursor = result.nextCursor;
       if (!cursor) break;
     }
@@ -42,6 +56,7 @@ export async function probeMcpEndpoint(url: string, opts: ProbeOptions): Promise
       },
       tools,
       toolCount: tools.length,
+      ...(offered !== undefined && { toolsOffered: offered }),
     };
   } finally {
     await client.close().catch(() => undefined);

@@ -25,12 +25,14 @@ import { ACK_EKS_API_VERSION, ACK_POD_IDENTITY_KIND, resolvePodIdentityProvider,
 import { createEksPodIdentityApi } from './identity/eks-api.ts';
 import { PodIdentityAssociations } from './identity/pod-identity.ts';
 import { IdentityStep } from './identity/step.ts';
+import { unenforcedFields } from './guarantees.ts';
 import { integrationStatus } from './integrations.ts';
 import { selectorString } from './labels.ts';
 import type { ReferenceIndex } from './reference-index.ts';
 import { referencedObjects, referenceKey, type Reference } from './references.ts';
 import { resolveRuntime } from './runtime.ts';
-import { computeStatus } from './status.ts';
+import { computeStatus, reportedDrift, TOOL_SURFACE_CHANGED, type StatusObservation } from './status.ts';
+import { describeDrift } from './tool-surface.ts';
 import { inClusterUrl } from './urls.ts';
 import type { Verifier } from './verifier.ts';
 
@@ -61,6 +63,8 @@ export interface ReconcilerDeps {
   now?: () => Date;
   /** Called with every McpServer's Ready status after its reconcile (metrics gauge). */
   onReadyState?: (key: string, ready: 'True' | 'False' | 'Unknown' | undefined) => void;
+  /** Called with the number of drifted tools of a pinned surface (0 when none, or not pinned). */
+  onToolSurfaceDrift?: (key: string, driftedTools: number) => void;
   /** Records each server's Secret/ConfigMap references so their changes re-queue it. */
   referenceIndex?: ReferenceIndex;
   /** EKS Pod Identity associations (default: the real EKS API, SDK defaults, no default cluster). */
@@ -96,6 +100,7 @@ export class McpServerReconciler {
       this.deps.verifier.forget(key);
       this.deps.referenceIndex?.forget(key);
       this.deps.onReadyState?.(key, undefined);
+      this.deps.onToolSurfaceDrift?.(key, 0);
       return;
     }
     ctx = { ...ctx, logger: withObject(ctx.logger, raw) };
@@ -124,6 +129,13 @@ export class McpServerReconciler {
       return;
     }
     const server = validation.value;
+    const unenforced = unenforcedFields(server);
+    if (unenforced.length > 0) {
+      ctx.logger.info('McpServer sets fields its kind of server cannot enforce', { problems: unenforced });
+      const status = computeStatus(previous, { generation, invalid: { reason: REASONS.notEnforced, message: unenforced.join('; ') }, missingReferences: [] }, now);
+      await this.writeStatus(raw, previous, status);
+      return;
+    }
 
     // Referenced Secrets/ConfigMaps: their versions roll the pods; missing ones are reported.
     const runtimePreview = resolveRuntime(server, { ...this.deps.settings, referencedVersions: {} });
@@ -178,9 +190,11 @@ export class McpServerReconciler {
       retiredConditions: [...integration.retired, ...(identityCondition ? [] : [IDENTITY.condition])],
       ...(integration.externalUrl ? { externalUrl: integration.externalUrl } : {}),
     };
+    const pinning = server.spec.tools?.pinning;
+    const pinningObservation = pinning ? { pinning: { approved: pinning.approved } } : {};
     // The verifier's latest result feeds the status; asking for a probe may start one (never waits).
     const observe = () =>
-      computeStatus(previous, { generation, deployment, missingReferences: missing, url, selector: selectorString(server), verification: this.deps.verifier.result(key), ...integrationObservation }, now);
+      computeStatus(previous, { generation, deployment, missingReferences: missing, url, selector: selectorString(server), verification: this.deps.verifier.result(key), ...integrationObservation, ...pinningObservation }, now);
     let status = observe();
     let requeueAfterMs: number | undefined;
     if (status.conditions?.find((c) => c.type === CONDITION_TYPES.available)?.status === 'True') {
@@ -189,6 +203,7 @@ export class McpServerReconciler {
     }
     await this.writeStatus(raw, previous, status);
     this.deps.onReadyState?.(key, status.conditions?.find((c) => c.type === CONDITION_TYPES.ready)?.status);
+    await this.reportSurfaceDrift(raw, key, previous, status, pinningObservation.pinning);
     if (identity.error) throw identity.error;
     if (identity.requeueAfterMs !== undefined) requeueAfterMs = Math.min(requeueAfterMs ?? identity.requeueAfterMs, identity.requeueAfterMs);
     return requeueAfterMs !== undefined ? { requeueAfterMs } : undefined;
@@ -224,6 +239,23 @@ export class McpServerReconciler {
         await this.deps.applier.delete({ apiVersion: kind.apiVersion, kind: kind.kind, namespace: server.metadata.namespace!, name: child.metadata!.name!, uid: child.metadata!.uid }, 'Background');
       }
     }
+  }
+
+  /**
+   * Drift of a pinned tool surface: the metric always follows it; a new or different drift gets a
+   * Warning Event of its own unless the Degraded flip just reported it.
+   */
+  private async reportSurfaceDrift(raw: KubeObject, key: string, previous: McpServerStatus | undefined, status: McpServerStatus, pinning: StatusObservation['pinning']): Promise<void> {
+    const drift = reportedDrift(status, pinning);
+    this.deps.onToolSurfaceDrift?.(key, drift ? drift.added.length + drift.removed.length + drift.changed.length : 0);
+    if (!drift) return;
+    const before = previous ? reportedDrift(previous, pinning) : undefined;
+    if (before && JSON.stringify(before) === JSON.stringify(drift)) return;
+    const degradedBefore = previous?.conditions?.find((c) => c.type === CONDITION_TYPES.degraded);
+    const degradedNow = status.conditions?.find((c) => c.type === CONDITION_TYPES.degraded);
+    if (degradedNow?.reason === TOOL_SURFACE_CHANGED && degradedBefore?.status !== 'True') return;
+    const target = { name: raw.metadata!.name!, namespace: raw.metadata!.namespace!, uid: raw.metadata?.uid, resourceVersion: raw.metadata?.resourceVersion };
+    await this.deps.events.record(target, 'Warning', TOOL_SURFACE_CHANGED, describeDrift(drift));
   }
 
   private async writeStatus(raw: KubeObject, previous: McpServerStatus | undefined, status: McpServerStatus): Promise<void> {

@@ -23,7 +23,7 @@ export function referencedObjects(server: McpServer, runtime: ServerRuntime): Re
     const existing = refs.get(key);
     refs.set(key, { kind, name, optional: existing ? existing.optional && optional : optional });
   };
-  for (const v of runtime.env) {
+  for (const v of [...runtime.env, ...(runtime.proxy?.env ?? [])]) {
     add('Secret', v.valueFrom?.secretKeyRef?.name, v.valueFrom?.secretKeyRef?.optional ?? false);
     add('ConfigMap', v.valueFrom?.configMapKeyRef?.name, v.valueFrom?.configMapKeyRef?.optional ?? false);
   }

@@ -1,5 +1,10 @@
-// Resolves what runs in the server container: a catalog server (the servers image with the
-// catalog name as argument, env from spec.config and the kit settings) or any MCP image as given.
+// Resolves what runs in a server pod, for the three kinds of server. Every kind gets the kit's
+// guarantees (auth, rate limit, Host/Origin, body cap, tool policy, metrics, drain):
+// - catalog: the servers image with the catalog name as argument; the kit is the server.
+// - image + streamable-http: the image as given, behind the kit in proxy mode as a sidecar (the
+//   Service targets the proxy; the image's port is reachable only inside the pod).
+// - image + stdio: an init container copies the stdio bridge (the servers image's node and one
+//   bundled file) into a shared emptyDir, and the image's command runs wrapped by it.
 import type { V1EnvVar } from '@kubernetes/client-node';
 import { CATALOG } from '../api/catalog.ts';
 import { HEALTH_PATHS } from '../api/constants.ts';
@@ -17,8 +22,26 @@ export interface ServerRuntime {
   env: V1EnvVar[];
   /** Catalog servers run on the kit and answer /healthz and /readyz. */
   kitHealth: boolean;
-  /** Secret volumes the kit reads (API keys). */
+  /** Secret volumes the kit reads (API keys), mounted where the kit runs. */
   secretFiles: { volumeName: string; secretName: string; key: string; mountPath: string; fileName: string }[];
+  /** Image + streamable-http: the kit in proxy mode, in front of `port`. */
+  proxy?: { image: string; imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never'; port: number; env: V1EnvVar[] };
+  /** Image + stdio: the init container that installs the bridge into BRIDGE_DIR. */
+  bridgeInstaller?: { image: string; imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never' };
+}
+
+export type ServerKind = 'catalog' | 'image-http' | 'image-stdio';
+
+export function serverKind(server: McpServer): ServerKind {
+  if (server.spec.catalog !== undefined) return 'catalog';
+  return server.spec.transport.type === 'stdio' ? 'image-stdio' : 'image-http';
+}
+
+/** Where the bridge is installed (an emptyDir shared by the init and the server container). */
+export const BRIDGE_DIR = '/mcpfleet/bridge';
+/** The port the proxy listens on: the image's port is taken, so the next free one from 8090. */
+export function proxyPort(upstreamPort: number): number {
+  return upstreamPort === 8090 ? 8091 : 8090;
 }
 
 export const API_KEYS_DIR = '/etc/mcpfleet/api-keys';
@@ -28,13 +51,21 @@ function env(name: string, value: string | number | undefined): V1EnvVar[] {
   return value === undefined ? [] : [{ name, value: String(value) }];
 }
 
-/** The kit settings every catalog server reads (servers/kit/config.ts). */
-function kitEnv(server: McpServer, ctx: BuildContext): V1EnvVar[] {
+/** TOOL_POLICY as the kit parses it (servers/kit/toolPolicy.ts). */
+function toolPolicyJson(server: McpServer): string | undefined {
+  const tools = server.spec.tools;
+  if (!tools) return undefined;
+  const policy = { ...(tools.allow && { allow: tools.allow }), ...(tools.deny && { deny: tools.deny }), ...(tools.overrides && { overrides: tools.overrides }) };
+  return Object.keys(policy).length > 0 ? JSON.stringify(policy) : undefined;
+}
+
+/** The kit settings every kit reads (servers/kit/config.ts): catalog server, bridge or proxy. */
+function kitEnv(server: McpServer, ctx: BuildContext, port: number = server.spec.transport.port): V1EnvVar[] {
   const spec = server.spec;
   const hosts = [...serviceHostNames(server, ctx), ...(spec.expose.ingress?.host ? [spec.expose.ingress.host] : []), ...(spec.allowedHosts ?? [])];
   const oauth = spec.auth?.oauth;
   return [
-    ...env('PORT', spec.transport.port),
+    ...env('PORT', port),
     ...env('MCP_PATH', spec.transport.path),
     ...env('ALLOWED_HOSTS', hosts.join(',')),
     ...env('ALLOWED_ORIGINS', spec.allowedOrigins?.join(',')),
@@ -53,6 +84,7 @@ function kitEnv(server: McpServer, ctx: BuildContext): V1EnvVar[] {
     ...(spec.cache?.redisUrlSecretRef
       ? [{ name: 'REDIS_URL', valueFrom: { secretKeyRef: { name: spec.cache.redisUrlSecretRef.name, key: spec.cache.redisUrlSecretRef.key } } }]
       : []),
+    ...env('TOOL_POLICY', toolPolicyJson(server)),
   ];
 }
 
@@ -68,35 +100,58 @@ export function mergeEnv(vars: V1EnvVar[]): V1EnvVar[] {
   return [...byName.values()];
 }
 
+function serversImage(server: McpServer, ctx: BuildContext, own: boolean): Pick<ServerRuntime, 'image' | 'imagePullPolicy'> {
+  const pullPolicy = own ? (server.spec.imagePullPolicy ?? ctx.serversImage.pullPolicy) : ctx.serversImage.pullPolicy;
+  return {
+    image: own && server.spec.image ? server.spec.image : `${ctx.serversImage.repository}:${ctx.serversImage.tag}`,
+    ...(pullPolicy ? { imagePullPolicy: pullPolicy } : {}),
+  };
+}
+
 export function resolveRuntime(server: McpServer, ctx: BuildContext): ServerRuntime {
   const spec = server.spec;
   const secretFiles: ServerRuntime['secretFiles'] = spec.auth?.apiKeySecretRef
     ? [{ volumeName: 'api-keys', secretName: spec.auth.apiKeySecretRef.name, key: spec.auth.apiKeySecretRef.key, mountPath: API_KEYS_DIR, fileName: API_KEYS_FILE }]
     : [];
-  if (spec.catalog !== undefined) {
-    const entry = CATALOG[spec.catalog];
+  const common = { port: spec.transport.port, path: spec.transport.path, secretFiles };
+  const kind = serverKind(server);
+  if (kind === 'catalog') {
+    const entry = CATALOG[spec.catalog!];
     const config = entry.config.parse(spec.config ?? {});
     return {
-      image: spec.image ?? `${ctx.serversImage.repository}:${ctx.serversImage.tag}`,
-      ...(spec.imagePullPolicy ?? ctx.serversImage.pullPolicy ? { imagePullPolicy: spec.imagePullPolicy ?? ctx.serversImage.pullPolicy } : {}),
-      args: [spec.catalog],
-      port: spec.transport.port,
-      path: spec.transport.path,
+      ...serversImage(server, ctx, true),
+      args: [spec.catalog!],
       env: mergeEnv([...kitEnv(server, ctx), ...(entry.env as (c: unknown) => V1EnvVar[])(config), ...(spec.env ?? [])]),
       kitHealth: true,
-      secretFiles,
+      ...common,
     };
   }
+  const own = { image: spec.image!, ...(spec.imagePullPolicy ? { imagePullPolicy: spec.imagePullPolicy } : {}) };
+  if (kind === 'image-stdio') {
+    // The bridge is the container's process; the image's command and args become its child.
+    const wrapped = [...(spec.command ?? []), ...(spec.args ?? [])];
+    return {
+      ...own,
+      command: [`${BRIDGE_DIR}/node`, `${BRIDGE_DIR}/stdio-bridge.mjs`],
+      env: mergeEnv([...kitEnv(server, ctx), { name: 'BRIDGE_COMMAND', value: JSON.stringify(wrapped) }, ...(spec.env ?? [])]),
+      kitHealth: true,
+      bridgeInstaller: serversImage(server, ctx, false),
+      ...common,
+    };
+  }
+  const listen = proxyPort(spec.transport.port);
   return {
-    image: spec.image!,
-    ...(spec.imagePullPolicy ? { imagePullPolicy: spec.imagePullPolicy } : {}),
+    ...own,
     ...(spec.command ? { command: spec.command } : {}),
     ...(spec.args ? { args: spec.args } : {}),
-    port: spec.transport.port,
-    path: spec.transport.path,
     env: spec.env ?? [],
     kitHealth: false,
-    secretFiles: [],
+    proxy: {
+      ...serversImage(server, ctx, false),
+      port: listen,
+      env: [...kitEnv(server, ctx, listen), { name: 'UPSTREAM_URL', value: `http://127.0.0.1:${spec.transport.port}${spec.transport.path}` }],
+    },
+    ...common,
   };
 }
 

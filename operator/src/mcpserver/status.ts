@@ -5,6 +5,7 @@ import type { V1Deployment } from '@kubernetes/client-node';
 import { CONDITION_TYPES as C, REASONS } from '../api/constants.ts';
 import type { McpServerStatus } from '../api/mcpserver.ts';
 import { findCondition, setConditions, type ConditionInput } from './conditions.ts';
+import { describeDrift, hasDrift, surfaceDigest, surfaceDrift, type SurfaceDrift } from './tool-surface.ts';
 import { kstatusConditions } from './kstatus.ts';
 import { MAX_STATUS_TOOLS, type VerificationResult } from './verification.ts';
 
@@ -26,6 +27,19 @@ export interface StatusObservation {
   extraConditions?: ConditionInput[];
   /** Integration condition types that no longer apply (the feature was turned off): removed. */
   retiredConditions?: string[];
+  /** spec.tools.pinning, when set: drift of the verified surface from the approved one is reported. */
+  pinning?: { approved?: Record<string, string> | undefined };
+}
+
+export const TOOL_SURFACE_CHANGED = 'ToolSurfaceChanged';
+
+/** The drift the status reports (for the Event and the metric); undefined when not pinned or none. */
+export function reportedDrift(status: McpServerStatus, pinning: StatusObservation['pinning']): SurfaceDrift | undefined {
+  if (!pinning || !status.toolSurface) return undefined;
+  const baseline = pinning.approved ?? status.toolSurface.adopted;
+  if (!baseline) return undefined;
+  const drift = surfaceDrift(baseline, status.toolSurface.tools);
+  return hasDrift(drift) ? drift : undefined;
 }
 
 interface Availability {
@@ -69,7 +83,8 @@ function availability(deployment: V1Deployment | undefined): Availability {
 
 function describeVerified(v: Extract<VerificationResult, { ok: true }>): string {
   if (!v.server) return `OAuth-protected endpoint publishes its metadata for ${v.protectedResource}; tools are listed only with a token`;
-  return `${v.server.name} ${v.server.version} answered over MCP ${v.server.protocolVersion} with ${v.toolCount} tool${v.toolCount === 1 ? '' : 's'}`;
+  const hidden = v.toolsOffered !== undefined && v.toolsOffered > v.toolCount ? ` exposed of ${v.toolsOffered} offered (spec.tools hides ${v.toolsOffered - v.toolCount})` : '';
+  return `${v.server.name} ${v.server.version} answered over MCP ${v.server.protocolVersion} with ${v.toolCount} tool${v.toolCount === 1 ? '' : 's'}${hidden}`;
 }
 
 /**
@@ -123,10 +138,16 @@ export function computeStatus(previous: McpServerStatus | undefined, obs: Status
     verified = { type: C.verified, status: 'True', reason: REASONS.mcpVerified, message: describeVerified(v) };
     const server = v.server;
     const tools = v.tools.slice(0, MAX_STATUS_TOOLS).map((t) => (t.title ? { name: t.name, title: t.title } : { name: t.name }));
-    const unchanged = JSON.stringify(previous?.server) === JSON.stringify(server) && JSON.stringify(previous?.tools) === JSON.stringify(tools) && previous?.toolCount === v.toolCount;
+    const unchanged = JSON.stringify(previous?.server) === JSON.stringify(server) && JSON.stringify(previous?.tools) === JSON.stringify(tools) && previous?.toolCount === v.toolCount && previous?.toolsOffered === v.toolsOffered;
     next.server = server;
     next.tools = tools;
     next.toolCount = v.toolCount;
+    if (v.toolsOffered !== undefined) next.toolsOffered = v.toolsOffered;
+    else delete next.toolsOffered;
+    const digests = Object.fromEntries(v.tools.slice(0, MAX_STATUS_TOOLS).flatMap((t) => (t.digest ? [[t.name, t.digest]] : [])));
+    // Without approved digests in the spec, the first verified surface becomes the baseline.
+    const adopted = obs.pinning && !obs.pinning.approved ? (previous?.toolSurface?.adopted ?? digests) : undefined;
+    next.toolSurface = { digest: surfaceDigest(digests), tools: digests, ...(adopted ? { adopted } : {}) };
     next.lastVerifiedTime = unchanged && previous?.lastVerifiedTime ? previous.lastVerifiedTime : v.at;
   } else if (v && !v.ok) {
     verified = { type: C.verified, status: 'False', reason: REASONS.mcpVerifyFailed, message: v.error };
@@ -143,6 +164,9 @@ export function computeStatus(previous: McpServerStatus | undefined, obs: Status
   const ready = readyCondition(avail.condition, verified, obs.missingReferences);
 
   const degradedReasons: { reason: string; message: string }[] = [];
+  if (!obs.pinning && next.toolSurface?.adopted) next.toolSurface = { digest: next.toolSurface.digest, tools: next.toolSurface.tools };
+  const drift = reportedDrift(next, obs.pinning);
+  if (drift) degradedReasons.push({ reason: TOOL_SURFACE_CHANGED, message: describeDrift(drift) });
   if (obs.missingReferences.length > 0) degradedReasons.push({ reason: REASONS.missingReference, message: `missing ${obs.missingReferences.join(', ')}` });
   if (avail.condition.status === 'True' && avail.ready < avail.desired) degradedReasons.push({ reason: 'ReplicasUnavailable', message: `${avail.ready}/${avail.desired} replicas ready` });
   if (v && !v.ok && avail.condition.status === 'True') degradedReasons.push({ reason: REASONS.mcpVerifyFailed, message: v.error });

@@ -9,10 +9,12 @@ export interface VerifiedServer {
 export interface VerifiedTool {
   name: string;
   title?: string;
+  /** Digest of everything a client reads about the tool (tool-surface.ts). */
+  digest?: string;
 }
 
 export type VerificationResult =
-  | { ok: true; generation: number; at: string; endpoint: string; server: VerifiedServer; tools: VerifiedTool[]; toolCount: number }
+  | { ok: true; generation: number; at: string; endpoint: string; server: VerifiedServer; tools: VerifiedTool[]; toolCount: number; toolsOffered?: number }
   /** An OAuth-protected server: reachable and publishing its metadata; tools need a token. */
   | { ok: true; generation: number; at: string; endpoint: string; protectedResource: string; server?: undefined }
   | { ok: false; generation: number; at: string; error: string; endpoint?: string; failures: number };

@@ -31,6 +31,8 @@ export interface OperatorMetrics {
   readonly mcpServersByReady: Gauge<'ready'>;
   /** Sets the three Ready-state series at once (missing states become 0). */
   setMcpServersByReady(counts: Partial<Record<ReadyState, number>>): void;
+  /** Tools added, removed or changed since a pinned surface was approved, per McpServer. */
+  readonly toolSurfaceDrift: Gauge<'mcpserver_namespace' | 'mcpserver'>;
 }
 
 export const METRIC_NAMES = {
@@ -48,6 +50,7 @@ export const METRIC_NAMES = {
   leaderStatus: 'mcpfleet_leader_election_status',
   leaderLost: 'mcpfleet_leader_election_lost_total',
   mcpServersByReady: 'mcpfleet_mcpservers',
+  toolSurfaceDrift: 'mcpfleet_tool_surface_drift',
 } as const;
 
 /**
@@ -84,6 +87,8 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Operator
     leaderStatus: new Gauge({ name: METRIC_NAMES.leaderStatus, help: '1 while this replica holds the leader lease, else 0.', labelNames: ['lease'] as const, registers }),
     leaderLost: new Counter({ name: METRIC_NAMES.leaderLost, help: 'Times this replica lost the leader lease (could not renew it within the renew deadline).', labelNames: ['lease'] as const, registers }),
     mcpServersByReady,
+    // Not "namespace": scrapes add the operator pod's own namespace label under that name.
+    toolSurfaceDrift: new Gauge({ name: METRIC_NAMES.toolSurfaceDrift, help: 'Tools added, removed or changed since the pinned tool surface of an McpServer was approved.', labelNames: ['mcpserver_namespace', 'mcpserver'] as const, registers }),
     setMcpServersByReady(counts) {
       for (const state of ['True', 'False', 'Unknown'] as const) mcpServersByReady.set({ ready: state }, counts[state] ?? 0);
     },

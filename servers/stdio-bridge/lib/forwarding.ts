@@ -3,7 +3,9 @@
 // declared at initialize. Results pass through unchanged (content blocks, structuredContent,
 // isError). A tools/call that cannot reach a process becomes a tool error saying why.
 import type { Client } from '@modelcontextprotocol/client';
-import { McpServer } from '@modelcontextprotocol/server';
+import { McpServer, ProtocolError, ProtocolErrorCode } from '@modelcontextprotocol/server';
+import type { ToolPolicy } from '../../kit/toolPolicy.ts';
+import { applyToolPolicy, isOpenPolicy, OPEN_POLICY, resolveToolCall, unknownToolMessage, withSurfaceMeta } from '../../kit/toolPolicy.ts';
 import type { StdioBridgePool } from './pool.ts';
 import { BridgeError } from './types.ts';
 
@@ -45,7 +47,8 @@ function describeFailure(error: unknown): string {
 /** Told about every forwarded tools/call (the host turns it into metrics). */
 export type ToolCallListener = (call: { tool: string; outcome: 'success' | 'tool_error' | 'error'; seconds: number }) => void;
 
-export function buildForwardingServer(pool: StdioBridgePool, identity: ForwardedIdentity, onToolCall: ToolCallListener = () => {}): McpServer {
+/** Tool lists and calls pass the tool policy: hidden tools are neither listed nor callable. */
+export function buildForwardingServer(pool: StdioBridgePool, identity: ForwardedIdentity, onToolCall: ToolCallListener = () => {}, policy: ToolPolicy = OPEN_POLICY): McpServer {
   const server = new McpServer(
     { name: identity.name, version: identity.version },
     { capabilities: identity.capabilities, ...(identity.instructions !== undefined && { instructions: identity.instructions }) },
@@ -53,12 +56,20 @@ export function buildForwardingServer(pool: StdioBridgePool, identity: Forwarded
   const inner = server.server;
   const signalOf = (ctx: unknown) => (ctx as Ctx).mcpReq?.signal;
   if (identity.capabilities.tools) {
-    inner.setRequestHandler('tools/list', (request, ctx) => pool.run((client, options) => client.listTools(request.params, options), signalOf(ctx)));
+    inner.setRequestHandler('tools/list', async (request, ctx) => {
+      const listed = await pool.run((client, options) => client.listTools(request.params, options), signalOf(ctx));
+      if (isOpenPolicy(policy)) return listed;
+      const tools = applyToolPolicy(policy, listed.tools);
+      return withSurfaceMeta({ ...listed, tools }, { offered: listed.tools.length, exposed: tools.length });
+    });
     inner.setRequestHandler('tools/call', async (request, ctx) => {
+      const upstream = resolveToolCall(policy, request.params.name);
+      // The same answer as for a tool the server never had: a hidden tool is not confirmed to exist.
+      if (upstream === undefined) throw new ProtocolError(ProtocolErrorCode.InvalidParams, unknownToolMessage(request.params.name));
       const started = process.hrtime.bigint();
       const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
       try {
-        const result = await pool.run((client, options) => client.callTool(request.params, options), signalOf(ctx));
+        const result = await pool.run((client, options) => client.callTool({ ...request.params, name: upstream }, options), signalOf(ctx));
         onToolCall({ tool: request.params.name, outcome: result.isError ? 'tool_error' : 'success', seconds: seconds() });
         return result;
       } catch (error) {
