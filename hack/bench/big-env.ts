@@ -4,7 +4,6 @@
 // polling the operator, and how often the operator lost its lease during the window.
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { performance } from 'node:perf_hooks';
@@ -17,17 +16,11 @@ import { validateMcpServer } from '../../operator/src/api/validation.ts';
 import { needsApply } from '../../operator/src/kube/needs-apply.ts';
 import type { KubeObject } from '../../operator/src/kube/types.ts';
 import { desiredChildren } from '../../operator/src/mcpserver/children.ts';
+import { freePort } from '../cluster/src/ports.ts';
 
 const WINDOW_MS = 30_000;
 const READY_DEADLINE_MS = 300_000;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** One GET and its latency; a failed request (reset, timeout) reads as undefined text. */
 async function timed(url: string): Promise<{ ms: number; text: string | undefined }> {

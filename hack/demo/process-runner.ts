@@ -5,11 +5,11 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { PodRunner, RunningPod } from '../kube-sim/src/kubelet.ts';
 import type { KubeObject } from '../kube-sim/src/types.ts';
+import { freePort } from '../cluster/src/ports.ts';
 
 interface Container {
   name: string;
@@ -34,16 +34,6 @@ export interface ProcessRunnerOptions {
   logDir: string;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function serverContainer(spec: PodSpec | undefined, repository: string): Container | undefined {
   return spec?.containers?.find((c) => c.image?.startsWith(`${repository}:`) && (c.args?.length ?? 0) > 0);

@@ -22,7 +22,8 @@ import { createBundle, runToCompletion } from './runc.ts';
 import type { Bundle } from './runc.ts';
 import { startKubeSim } from '../kube-sim/src/api.ts';
 import { runContainer } from './runc.ts';
-import { freeLoopbackPort, operatorVersionOf, startCatalogServer } from './smoke.ts';
+import { freePort } from '../cluster/src/ports.ts';
+import { operatorVersionOf, startCatalogServer } from './smoke.ts';
 
 /** Programs a distroless image must not have. */
 const FORBIDDEN_PROGRAMS = ['sh', 'bash', 'dash', 'busybox', 'apt', 'apt-get', 'dpkg', 'npm', 'npx', 'corepack'];
@@ -107,7 +108,7 @@ describe('images (npm run images, buildah + runc)', function () {
       // The container runs as 65532: it must be able to read the (test-only) kubeconfig.
       await chmod(dir, 0o755);
       await chmod(join(dir, 'kubeconfig'), 0o644);
-      const port = await freeLoopbackPort();
+      const port = await freePort();
       const container = await runContainer(bundle, {
         args: ['--kubeconfig=/config/kubeconfig', '--metrics-bind-address=0', `--health-probe-bind-address=127.0.0.1:${port}`, '--no-leader-elect'],
         readOnlyBinds: [{ source: dir, destination: '/config' }],

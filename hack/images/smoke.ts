@@ -1,20 +1,9 @@
 // Smoke checks of built images under runc: the operator answers --version, and the servers image
 // serves a catalog server whose /healthz answers on loopback. Each check fails with the
 // container's own output when the image is broken.
-import net from 'node:net';
+import { freePort } from '../cluster/src/ports.ts';
 import type { Bundle, RunningContainer } from './runc.ts';
 import { runContainer, runToCompletion } from './runc.ts';
-
-export async function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** The first line the operator image prints for --version (exit code 0 required). */
 export async function operatorVersionOf(bundle: Bundle): Promise<string> {
@@ -33,7 +22,7 @@ export interface RunningServer {
  * /healthz answers 200; rejects with the container's output when it exits or never gets healthy.
  */
 export async function startCatalogServer(bundle: Bundle, catalog: string, timeoutMs = 90_000): Promise<RunningServer> {
-  const port = await freeLoopbackPort();
+  const port = await freePort();
   const container = await runContainer(bundle, { args: [catalog], env: { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' } });
   const baseUrl = `http://127.0.0.1:${port}`;
   let exitCode: number | undefined;

@@ -5,7 +5,8 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freeLoopbackPort } from '../images/smoke.ts';
+import { freePort } from '../cluster/src/ports.ts';
+import { superviseChild } from './supervised-child.ts';
 
 export interface LocalRegistry {
   /** 127.0.0.1:<port> */
@@ -22,27 +23,21 @@ export interface LocalRegistryOptions {
 export async function startLocalRegistry(options: LocalRegistryOptions = {}): Promise<LocalRegistry> {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const dir = await mkdtemp(join(tmpdir(), 'mcpfleet-registry-'));
-  const port = options.port ?? (await freeLoopbackPort());
+  const port = options.port ?? (await freePort());
   const config = join(dir, 'config.yml');
   await writeFile(
     config,
     ['version: 0.1', 'log:', '  level: error', 'storage:', '  delete:', '    enabled: true', '  filesystem:', `    rootdirectory: ${join(dir, 'data')}`, 'http:', `  addr: 127.0.0.1:${port}`, ''].join('\n'),
   );
   const child = spawn('docker-registry', ['serve', config], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
-  let exited = false;
-  const exit = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
-  child.once('error', (error) => (stderr += error.message));
+  const supervised = superviseChild(child);
   const stop = async () => {
-    if (!exited) child.kill('SIGTERM');
-    await Promise.race([exit, new Promise((resolve) => setTimeout(resolve, 10_000))]);
-    if (!exited) child.kill('SIGKILL');
+    await supervised.stop();
     await rm(dir, { recursive: true, force: true });
   };
   const host = `127.0.0.1:${port}`;
   const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline && !exited) {
+  while (Date.now() < deadline && !supervised.exited()) {
     try {
       const res = await fetch(`http://${host}/v2/`, { signal: AbortSignal.timeout(2_000) });
       if (res.status === 200) return { host, stop };
@@ -52,5 +47,5 @@ export async function startLocalRegistry(options: LocalRegistryOptions = {}): Pr
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   await stop();
-  throw new Error(`docker-registry did not answer on ${host}: ${stderr}`);
+  throw new Error(`docker-registry did not answer on ${host}: ${supervised.stderr()}`);
 }

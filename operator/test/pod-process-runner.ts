@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { PodRunner, RunningPod } from '../../hack/kube-sim/src/kubelet.ts';
 import type { KubeObject } from '../../hack/kube-sim/src/types.ts';
-import { freeLoopbackPort } from '../../hack/images/smoke.ts';
+import { freePort } from '../../hack/cluster/src/ports.ts';
 
 interface Container {
   name: string;
@@ -74,7 +74,7 @@ export function podProcessRunner(opts: PodProcessRunnerOptions): PodRunner {
         }
       }
       const portMap = new Map<number, number>();
-      for (const c of [...(spec.containers ?? [])]) for (const p of c.ports ?? []) portMap.set(p.containerPort, await freeLoopbackPort());
+      for (const c of [...(spec.containers ?? [])]) for (const p of c.ports ?? []) portMap.set(p.containerPort, await freePort());
 
       const rewriterFor = (c: Container) => {
         const mounts = (c.volumeMounts ?? []).map((m) => [m.mountPath, volumeDirs.get(m.name) ?? path.join(root, 'missing', m.name)] as const).sort((a, b) => b[0].length - a[0].length);

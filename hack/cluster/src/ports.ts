@@ -1,5 +1,5 @@
-// Free loopback ports for components that take a port number rather than listening on 0 and
-// reporting it (etcd, kube-apiserver, the controllers' health endpoints).
+// Free loopback ports for programs that take a port number rather than listening on 0 and
+// reporting it (etcd, kube-apiserver, docker-registry, moto, servers started as processes).
 import { createServer } from 'node:net';
 
 export async function freePort(): Promise<number> {

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
-import { freeLoopbackPort } from '../../../hack/images/smoke.ts';
+import { freePort } from '../../../hack/cluster/src/ports.ts';
 
 const require = createRequire(import.meta.url);
 export const EVERYTHING = path.join(path.dirname(require.resolve('@modelcontextprotocol/server-everything/package.json')), 'dist', 'index.js');
@@ -34,7 +34,7 @@ export interface UpstreamProcess {
 
 /** server-everything's Streamable HTTP transport (stateful sessions, SSE answers) at /mcp. */
 export async function startEverythingHttp(port?: number): Promise<UpstreamProcess> {
-  const listen = port ?? (await freeLoopbackPort());
+  const listen = port ?? (await freePort());
   const child = spawn(process.execPath, [EVERYTHING, 'streamableHttp'], { env: { PATH: process.env.PATH ?? '', PORT: String(listen) }, stdio: ['ignore', 'ignore', 'ignore'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
