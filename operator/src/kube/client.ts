@@ -137,7 +137,11 @@ export class KubeClient {
         resourceVersion: opts.resourceVersion,
       },
     });
-    if (!list || !Array.isArray(list.items)) throw new Error(`GET ${path}: response is not a list`);
+    if (!list || typeof list !== 'object') throw new Error(`GET ${path}: response is not a list`);
+    // kube-apiserver encodes an empty PartialObjectMetadataList as "items": null (a nil Go slice);
+    // refusing it kept a metadata-only informer over an empty collection from ever syncing.
+    if (list.items === null) list.items = [];
+    if (!Array.isArray(list.items)) throw new Error(`GET ${path}: response is not a list`);
     return list;
   }
 
