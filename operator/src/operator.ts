@@ -10,7 +10,7 @@ import type { OperatorConfig } from './config/config.ts';
 import { Applier } from './kube/apply.ts';
 import { KubeClient, loadKubeConfig } from './kube/client.ts';
 import { createInformer, type Informer } from './kube/informer.ts';
-import { objectKey, ownerKeyOf, parseKey } from './kube/keys.ts';
+import { controllerOwnerUids, objectKey, ownerKeyOf, parseKey } from './kube/keys.ts';
 import { ResourceResolver } from './kube/resources.ts';
 import type { KubeObject } from './kube/types.ts';
 import type { McpServer } from './api/mcpserver.ts';
@@ -60,6 +60,7 @@ export class Operator {
   private readonly createChildInformer: (kind: OwnedKind) => Informer<KubeObject>;
   private started = false;
   private readonly readyStates = new Map<string, ReadyState>();
+  private readonly readyCounts: Record<ReadyState, number> = { True: 0, False: 0, Unknown: 0 };
   private elector: LeaderElector | undefined;
   private health: HealthServer | undefined;
   private metricsEndpoint: HttpEndpoint | undefined;
@@ -134,6 +135,7 @@ export class Operator {
         name: kind.path.split('/').pop()!,
         path: scoped(kind.path),
         labelSelector: `${LABELS.managedBy}=${MANAGED_BY}`,
+        indexBy: controllerOwnerUids,
         onChange: (obj) => {
           const owner = ownerKeyOf(obj, { group: GROUP, kind: KIND });
           if (owner) this.queue.add(owner);
@@ -150,10 +152,7 @@ export class Operator {
     const cache: ReconcilerCache = {
       mcpServer: (namespace, name) => this.mcpServers.get(namespace, name),
       child: (apiVersion, kind, namespace, name) => this.children.get(kindKey(apiVersion, kind))?.get(namespace, name),
-      ownedBy: (apiVersion, kind, namespace, ownerUid) =>
-        (this.children.get(kindKey(apiVersion, kind))?.list() ?? []).filter(
-          (o) => o.metadata?.namespace === namespace && o.metadata?.ownerReferences?.some((r) => r.controller === true && r.uid === ownerUid),
-        ),
+      ownedBy: (apiVersion, kind, namespace, ownerUid) => (this.children.get(kindKey(apiVersion, kind))?.byIndex(ownerUid) ?? []).filter((o) => o.metadata?.namespace === namespace),
       referenced: (namespace, kind, name) => {
         const informer = referenceInformers.get(kind);
         return informer?.hasSynced() ? (informer.get(namespace, name) ?? null) : undefined;
@@ -317,12 +316,18 @@ export class Operator {
     else this.metrics.toolSurfaceDrift.remove(labels);
   }
 
+  /** Keeps the per-state counts as it goes: recounting every server on each reconcile is O(N) per reconcile. */
   private recordReadyState(key: string, state: ReadyState | undefined): void {
-    if (state) this.readyStates.set(key, state);
-    else this.readyStates.delete(key);
-    const counts: Partial<Record<ReadyState, number>> = {};
-    for (const s of this.readyStates.values()) counts[s] = (counts[s] ?? 0) + 1;
-    this.metrics.setMcpServersByReady(counts);
+    const before = this.readyStates.get(key);
+    if (before === state) return;
+    if (before) this.readyCounts[before]--;
+    if (state) {
+      this.readyStates.set(key, state);
+      this.readyCounts[state]++;
+    } else {
+      this.readyStates.delete(key);
+    }
+    this.metrics.setMcpServersByReady(this.readyCounts);
   }
 }
 

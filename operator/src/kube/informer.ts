@@ -10,6 +10,7 @@ import { randomInt } from 'node:crypto';
 import type { KubeClient } from './client.ts';
 import { errorMessage, isGone, KubeApiError, ResourceExpiredError } from './errors.ts';
 import { objectKey } from './keys.ts';
+import { ObjectIndex, type IndexFunc } from './object-index.ts';
 import type { KubeObject, KubeStatus } from './types.ts';
 import { watchEvents } from './watch.ts';
 import { Backoff, sleep, type BackoffOptions } from '../runtime/backoff.ts';
@@ -41,6 +42,8 @@ export interface InformerOptions<T extends KubeObject> {
   resyncPeriodMs?: number;
   /** Server-side watch timeout range in seconds (the server ends the stream; we re-watch). */
   watchTimeoutSeconds?: { min: number; max: number };
+  /** The values each object is filed under for byIndex() (e.g. its controller owner's uid). */
+  indexBy?: IndexFunc<T>;
   onChange: (obj: T, kind: ChangeKind) => void;
   onSynced?: () => void;
   logger: Logger;
@@ -54,6 +57,8 @@ export interface Informer<T extends KubeObject> {
   stop(): Promise<void>;
   list(): T[];
   get(namespace: string | undefined, name: string): T | undefined;
+  /** Cached objects filed under `value` by the indexBy option (none without it). */
+  byIndex(value: string): T[];
   hasSynced(): boolean;
   /** The resourceVersion the next watch starts from. */
   lastResourceVersion(): string;
@@ -71,6 +76,16 @@ export function createInformer<T extends KubeObject>(opts: InformerOptions<T>): 
   const name = opts.name ?? opts.path;
   const log = opts.logger.child({ informer: name });
   const cache = new Map<string, T>();
+  const index = opts.indexBy ? new ObjectIndex(opts.indexBy) : undefined;
+  // Every cache write goes through these two, so the index never disagrees with the cache.
+  const store = (key: string, obj: T): void => {
+    cache.set(key, obj);
+    index?.set(key, obj);
+  };
+  const remove = (key: string): void => {
+    cache.delete(key);
+    index?.delete(key);
+  };
   const backoff = new Backoff(opts.backoff);
   const watchTimeout = opts.watchTimeoutSeconds ?? { min: 300, max: 600 };
   let resourceVersion = '';
@@ -115,7 +130,8 @@ export function createInformer<T extends KubeObject>(opts: InformerOptions<T>): 
     }
     for (const [key, old] of cache) if (!fresh.has(key)) changes.push([old, 'delete']);
     cache.clear();
-    for (const [key, obj] of fresh) cache.set(key, obj);
+    index?.clear();
+    for (const [key, obj] of fresh) store(key, obj);
     resourceVersion = rv;
     for (const [obj, kind] of changes) emit(obj, kind);
     log.debug('listed', { items: items.length, resourceVersion: rv, changes: changes.length });
@@ -194,12 +210,12 @@ export function createInformer<T extends KubeObject>(opts: InformerOptions<T>): 
     const key = objectKey(obj);
     const old = cache.get(key);
     if (event.type === 'DELETED') {
-      cache.delete(key);
+      remove(key);
       emit(obj, 'delete');
     } else if (old && old.metadata?.resourceVersion === rv) {
       // A replayed event for a version we already hold (after a re-watch): nothing changed.
     } else {
-      cache.set(key, obj);
+      store(key, obj);
       emit(obj, old ? 'update' : 'add');
     }
     if (rv) resourceVersion = rv;
@@ -274,6 +290,7 @@ export function createInformer<T extends KubeObject>(opts: InformerOptions<T>): 
     },
     list: () => [...cache.values()],
     get: (namespace, objName) => cache.get(namespace ? `${namespace}/${objName}` : objName),
+    byIndex: (value) => index?.get(value) ?? [],
     hasSynced: () => synced,
     lastResourceVersion: () => resourceVersion,
   };

@@ -52,3 +52,9 @@ function groupOf(apiVersion: string): string {
   const slash = apiVersion.indexOf('/');
   return slash >= 0 ? apiVersion.slice(0, slash) : '';
 }
+
+/** The uid of the child's controller ownerReference (at most one), for an owner index. */
+export function controllerOwnerUids(child: KubeObject): string[] {
+  const uid = child.metadata?.ownerReferences?.find((ref) => ref.controller === true)?.uid;
+  return uid ? [uid] : [];
+}

@@ -191,4 +191,31 @@ describe('informer against kube-sim', function () {
     await new Promise((r) => setTimeout(r, 100));
     assert.equal(events.length, count);
   });
+  it('keeps its owner index in step with the cache through list, watch updates and deletes', async () => {
+    const owned = (name: string, uid: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, labels: { [LABEL]: 'yes' }, ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner-1', uid, controller: true }] } });
+    const path = `/api/v1/namespaces/${ns}/configmaps`;
+    // Real owners: the garbage collector removes children whose owner does not exist.
+    const [uid1, uid2] = await Promise.all(['owner-1', 'owner-2'].map(async (name) => (await writer.create<KubeObject>(path, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name } })).metadata!.uid!));
+    await writer.create(path, owned('listed', uid1!));
+    informer = createInformer<KubeObject>({
+      client: cluster.client('informer'),
+      path,
+      labelSelector: `${LABEL}=yes`,
+      stallTimeoutMs: 20_000,
+      backoff: { initialMs: 20, maxMs: 200 },
+      indexBy: (obj) => obj.metadata?.ownerReferences?.map((r) => r.uid) ?? [],
+      onChange: () => undefined,
+      logger: captureLogs('error').logger,
+    });
+    informer.start();
+    const inIndex = (uid: string) => informer!.byIndex(uid).map((o) => o.metadata?.name).sort().join(',');
+    await pollUntil(() => inIndex(uid1!) === 'listed', 'listed object indexed');
+    await writer.create(path, owned('watched', uid1!));
+    await pollUntil(() => inIndex(uid1!) === 'listed,watched', 'watched object indexed');
+    await writer.patch(`${path}/watched`, { metadata: { ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner-2', uid: uid2!, controller: true }] } }, 'application/merge-patch+json');
+    await pollUntil(() => inIndex(uid1!) === 'listed' && inIndex(uid2!) === 'watched', 're-filed under its new owner');
+    await writer.delete(`${path}/listed`);
+    await pollUntil(() => inIndex(uid1!) === '', 'deleted object unindexed');
+    assert.equal(inIndex(uid2!), 'watched');
+  });
 });
