@@ -1,6 +1,6 @@
 // The operator process of the operator benchmark: the real Operator, with verification routed
-// to the benchmark's shared MCP server (there is no cluster DNS here). Reports its memory over
-// IPC when asked, so the figures are the operator's alone.
+// to the benchmark's shared MCP server (there is no cluster DNS here). Answers snapshots over
+// IPC (its metrics and memory), so the figures are the operator's alone.
 import { parseConfig } from '../../operator/src/config/config.ts';
 import { createLogger } from '../../operator/src/observability/logger.ts';
 import { Operator } from '../../operator/src/operator.ts';
@@ -16,12 +16,15 @@ const operator = new Operator({
 });
 await operator.start();
 process.on('message', (message: unknown) => {
-  if (message === 'memory') {
-    globalThis.gc?.();
-    const m = process.memoryUsage();
-    process.send?.({ heapUsed: m.heapUsed, rss: m.rss });
-  } else if (message === 'stop') {
+  if (message === 'stop') {
     void operator.stop().then(() => process.exit(0));
+  } else if (typeof message === 'object' && message !== null && (message as { snapshot?: unknown }).snapshot !== undefined) {
+    const { snapshot: id } = message as { snapshot: number };
+    void operator.metrics.registry.getMetricsAsJSON().then((metrics) => {
+      const { heapUsed, rss } = process.memoryUsage();
+      // maxRSS is the kernel's high-water mark (KiB): the true peak, not the sample.
+      process.send?.({ snapshot: id, metrics, heapUsed, rss, maxRss: process.resourceUsage().maxRSS * 1024 });
+    });
   }
 });
 process.send?.('started');

@@ -1,98 +1,87 @@
-// Operator benchmark: N McpServers (N = 100 and 1000 by default) on kube-sim, reconciled by the
-// real operator in its own process, each verified over MCP against one shared real kit server.
-// Prints time to all Ready, the operator's requests per McpServer (writes and reads) against
-// the minimum needed, and the operator's heap and RSS after sync.
-// With --cluster real, the same on the real control plane (hack/cluster, kwok Nodes), plus a
-// baseline without an operator issuing the same minimal writes, so the time is also a ratio.
-// Usage: node hack/bench/operator.ts [--cluster sim|real] [N ...] [--big-env]
-import { fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+// Operator benchmark: N McpServers reconciled by the real operator in its own process, each
+// verified over MCP against one shared real kit server. Prints time to all Ready, the operator's
+// requests per McpServer (writes and reads) against the minimum needed, Events per McpServer,
+// and the operator's peak heap and RSS; a progress line every 15 s while it runs.
+//   --cluster sim (default): on kube-sim, N = 100 and 1,000 by default, then the large-object case.
+//   --cluster real: on the real control plane (hack/cluster, kwok Nodes), N = 1,000 and 10,000 by
+//     default, plus a baseline without an operator issuing the same minimal writes, so the time is
+//     also a ratio.
+//   --max-minutes M: wall-clock cap of each run (default 30); reached, the run stops with a clear
+//     message and prints the partial figures.
+//   --workers W: the operator's --workers (default 8); --control-plane-qps Q: client QPS of
+//     kube-controller-manager and kube-scheduler on the real control plane (default 100, as
+//     clusters with thousands of workloads set it; 0 keeps their defaults of 20 and 50).
+// Usage: node hack/bench/operator.ts [--cluster sim|real] [--max-minutes M] [--workers W] [N ...] [--big-env]
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { startKubeSim } from '../kube-sim/src/api.ts';
+import { parseArgs } from 'node:util';
 import { openUtilityServer } from '../../servers/utility/open.ts';
 import { createLogger } from '../../servers/kit/logger.ts';
 import { startTestServer } from '../../servers/kit/testing.ts';
-import { PassThrough } from 'node:stream';
 import { runBigEnvCase } from './big-env.ts';
-import { parseArgs } from 'node:util';
-import { runOnRealCluster, type BenchFigures } from './operator-real.ts';
+import type { OperatorFigures } from './operator-measure.ts';
+import { runOnKubeSim } from './operator-sim.ts';
+import { runOnRealCluster, type Baseline } from './operator-real.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const { values: flags, positionals } = parseArgs({ options: { cluster: { type: 'string', default: 'sim' }, 'big-env': { type: 'boolean', default: false } }, allowPositionals: true });
+const { values: flags, positionals } = parseArgs({
+  options: {
+    cluster: { type: 'string', default: 'sim' },
+    'big-env': { type: 'boolean', default: false },
+    'max-minutes': { type: 'string', default: '30' },
+    workers: { type: 'string', default: '8' },
+    'control-plane-qps': { type: 'string', default: '100' },
+  },
+  allowPositionals: true,
+});
 if (flags.cluster !== 'sim' && flags.cluster !== 'real') throw new Error(`--cluster must be sim or real, got "${flags.cluster}"`);
-const sizes = positionals.map(Number).filter((n) => n > 0);
-const NAMESPACES = 10;
-const DEADLINE_MS = 600_000;
+const positive = (name: string, value: string, allowZero = false) => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || (!allowZero && n === 0)) throw new Error(`--${name} must be a ${allowZero ? 'non-negative' : 'positive'} number, got "${value}"`);
+  return n;
+};
+const capMs = positive('max-minutes', flags['max-minutes']) * 60_000;
+const workers = positive('workers', flags.workers);
+const controlPlaneQps = positive('control-plane-qps', flags['control-plane-qps'], true) || undefined;
+const sizes = positionals.map((p) => positive('N', p));
 
 /** Requests a perfect operator needs per McpServer: 3 child applies and 1 status write; reads come from informer caches. */
 const MIN_WRITES = 4;
 
-function report(f: BenchFigures): void {
+function report(label: string, f: OperatorFigures, baseline?: Baseline): void {
   const mib = (b: number) => (b / 1024 / 1024).toFixed(1);
-  console.log(`[${flags.cluster === 'real' ? 'real control plane' : 'kube-sim'}] N=${f.n}: ${f.ready}/${f.n} Ready in ${f.seconds.toFixed(1)} s (${(f.n / f.seconds).toFixed(0)} McpServers/s)`);
-  if (f.baselineSeconds !== undefined) console.log(`  baseline (same minimal writes, no operator): ${f.baselineSeconds.toFixed(1)} s; operator/baseline = ${(f.seconds / f.baselineSeconds).toFixed(2)}`);
-  console.log(`  writes per McpServer: ${(f.writes / f.n).toFixed(2)} (minimum ${MIN_WRITES}) + ${(f.events / f.n).toFixed(2)} Events`);
-  console.log(`  reads per McpServer: ${(f.reads / f.n).toFixed(2)} GETs (minimum 0); list+watch requests in all: ${f.lists}`);
-  console.log(`  operator after sync: heap ${mib(f.heapUsed)} MiB, RSS ${mib(f.rss)} MiB`);
+  const outcome = f.complete ? `${f.ready}/${f.n} Ready in ${f.seconds.toFixed(1)} s (${(f.n / f.seconds).toFixed(1)} McpServers/s)` : `INCOMPLETE: ${f.ready}/${f.n} Ready when the cap stopped it after ${f.seconds.toFixed(1)} s`;
+  console.log(`[${label}] N=${f.n} (${workers} workers): ${outcome}`);
+  if (baseline) {
+    const ratio = f.complete && baseline.complete ? `operator/baseline = ${(f.seconds / baseline.seconds).toFixed(2)}` : 'no ratio (a run was stopped at the cap)';
+    console.log(`  baseline (same minimal writes, no operator, until every Deployment is available): ${baseline.seconds.toFixed(1)} s${baseline.complete ? '' : ' (STOPPED at the cap)'}; ${ratio}`);
+  }
+  // Per McpServer the run brought to Ready when it finished; per McpServer of N when it was cut short.
+  const per = (count: number) => (count / f.n).toFixed(2);
+  console.log(`  writes per McpServer: ${per(f.writes)} (minimum ${MIN_WRITES}) + ${per(f.events)} Events`);
+  console.log(`  reads per McpServer: ${per(f.reads)} GETs (minimum 0); list+watch requests in all: ${f.lists}`);
+  console.log(`  operator peak: heap ${mib(f.peakHeap)} MiB, RSS ${mib(f.peakRss)} MiB`);
 }
 
-async function runReal(n: number): Promise<void> {
+async function withKitServer(run: (kit: { url: string; baseUrl: string }) => Promise<void>): Promise<void> {
   const kit = await startTestServer(await openUtilityServer({}, { logger: createLogger({ level: 'error', stream: new PassThrough() } as never), httpTimeoutMs: 5_000 }));
   try {
-    report(await runOnRealCluster(root, n, kit.url));
+    await run(kit);
   } finally {
     await kit.close();
   }
 }
 
-async function run(n: number): Promise<void> {
-  const kit = await startTestServer(await openUtilityServer({}, { logger: createLogger({ level: 'error', stream: new PassThrough() } as never), httpTimeoutMs: 5_000 }));
-  const sim = await startKubeSim({
-    log: () => undefined,
-    kubeletDelayMs: 50,
-    namespaces: Array.from({ length: NAMESPACES }, (_, i) => `bench-${i}`),
-    runners: [{ matches: () => true, start: async () => ({ address: kit.baseUrl, stop: async () => undefined }) }],
+for (const n of sizes.length > 0 ? sizes : flags.cluster === 'real' ? [1000, 10000] : [100, 1000]) {
+  await withKitServer(async (kit) => {
+    if (flags.cluster === 'real') {
+      const { operator, baseline } = await runOnRealCluster({ root, n, workers, mcpEndpoint: kit.url, capMs, controlPlaneQps });
+      report('real control plane', operator, baseline);
+    } else {
+      report('kube-sim', await runOnKubeSim({ root, n, workers, mcpEndpoint: kit.url, kitBaseUrl: kit.baseUrl, capMs }));
+    }
   });
-  try {
-    sim.applyManifests(readFileSync(path.join(root, 'crds/mcpservers.mcpfleet.dev.yaml'), 'utf8'));
-    for (let i = 0; i < n; i++) {
-      sim.applyManifests(JSON.stringify({ apiVersion: 'mcpfleet.dev/v1alpha1', kind: 'McpServer', metadata: { name: `s${i}`, namespace: `bench-${i % NAMESPACES}` }, spec: { catalog: 'utility' } }));
-    }
-    sim.accounting.reset();
-    const started = Date.now();
-    const child = fork(path.join(root, 'hack/bench/operator-child.ts'), ['--kubeconfig', sim.kubeconfigPath, '--leader-elect=false', '--health-probe-bind-address', '127.0.0.1:0', '--metrics-bind-address', '127.0.0.1:0', '--metrics-secure=false', '--workers', '8', '--verify-interval', '10m', '--resync-period', '0'], {
-      env: { ...process.env, BENCH_MCP_ENDPOINT: kit.url },
-      execArgv: ['--expose-gc'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    const ask = <T>(message: string) => new Promise<T>((resolve) => child.once('message', (m) => resolve(m as T)) && child.send(message));
-    await new Promise((resolve) => child.once('message', resolve));
-    let ready = 0;
-    while (Date.now() - started < DEADLINE_MS) {
-      const response = await fetch(`${sim.url}/apis/mcpfleet.dev/v1alpha1/mcpservers`, { headers: { 'user-agent': 'bench/0' } });
-      const list = (await response.json()) as { items: { status?: { conditions?: { type: string; status: string }[] } }[] };
-      ready = list.items.filter((s) => s.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
-      if (ready === n) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    const elapsed = (Date.now() - started) / 1000;
-    await new Promise((r) => setTimeout(r, 500));
-    const records = sim.accounting.select({ userAgent: 'mcpfleet-operator' });
-    const writes = records.filter((r) => !['get', 'list', 'watch'].includes(r.verb));
-    const events = writes.filter((r) => r.resource === 'events').length;
-    const reads = records.filter((r) => r.verb === 'get').length;
-    const lists = records.filter((r) => r.verb === 'list' || r.verb === 'watch').length;
-    const memory = await ask<{ heapUsed: number; rss: number }>('memory');
-    child.send('stop');
-    await new Promise((resolve) => child.once('exit', resolve));
-    report({ n, ready, seconds: elapsed, writes: writes.length - events, events, reads, lists, heapUsed: memory.heapUsed, rss: memory.rss });
-  } finally {
-    await sim.stop();
-    await kit.close();
-  }
 }
-
-for (const n of sizes.length > 0 ? sizes : flags.cluster === 'real' ? [1000, 10000] : [100, 1000]) await (flags.cluster === 'real' ? runReal(n) : run(n));
 // The large-object case (one McpServer with 3,000 spec.env entries): after the default sizes on kube-sim, or alone with --big-env.
 if ((sizes.length === 0 && flags.cluster === 'sim') || flags['big-env']) await runBigEnvCase(root);

@@ -24,6 +24,8 @@ export interface ClusterOptions {
   nodes?: number;
   /** Progress lines (default: none). */
   log?: (line: string) => void;
+  /** Client QPS of the controllers and the scheduler (default: theirs); see ControlPlaneTuning. */
+  controlPlaneClientQps?: number;
   /** How long each component may take to become ready (default 180 s: a busy 2-core machine). */
   readyTimeoutMs?: number;
 }
@@ -173,8 +175,8 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<LocalClus
     await writeKubeconfig('kwok.kubeconfig', tokens.kwok, 'system:kwok');
 
     log('starting kube-controller-manager, kube-scheduler and kwok');
-    const kcm = start('kube-controller-manager', controllerManagerArgs(layout));
-    const scheduler = start('kube-scheduler', schedulerArgs(layout));
+    const kcm = start('kube-controller-manager', controllerManagerArgs(layout, { clientQps: opts.controlPlaneClientQps }));
+    const scheduler = start('kube-scheduler', schedulerArgs(layout, { clientQps: opts.controlPlaneClientQps }));
     const kwok = start('kwok', kwokArgs(layout, path.join(binDir, 'kwok-stages.yaml')));
     await waitReady(kcm, () => probeHttp(`https://127.0.0.1:${layout.controllerManagerPort}/healthz`, true));
     await waitReady(scheduler, () => probeHttp(`https://127.0.0.1:${layout.schedulerPort}/healthz`, true));
