@@ -19,7 +19,8 @@ process.on('message', (message: unknown) => {
   if (message === 'stop') {
     void operator.stop().then(() => process.exit(0));
   } else if (typeof message === 'object' && message !== null && (message as { snapshot?: unknown }).snapshot !== undefined) {
-    const { snapshot: id } = message as { snapshot: number };
+    const { snapshot: id, gc } = message as { snapshot: number; gc?: boolean };
+    if (gc) globalThis.gc?.();
     void operator.metrics.registry.getMetricsAsJSON().then((metrics) => {
       const { heapUsed, rss } = process.memoryUsage();
       // maxRSS is the kernel's high-water mark (KiB): the true peak, not the sample.

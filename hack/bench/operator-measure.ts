@@ -38,7 +38,10 @@ export interface OperatorFigures {
   events: number;
   reads: number;
   lists: number;
+  /** Largest heapUsed sampled during the run (garbage included). */
   peakHeap: number;
+  /** heapUsed after a full GC at the end: what the operator holds for N McpServers. */
+  heapAfterGc: number;
   peakRss: number;
 }
 
@@ -101,8 +104,9 @@ export async function measureOperator(backend: BenchBackend, opts: MeasureOption
     if (ready < opts.n) console.log(`  STOPPED at the wall-clock cap of ${(opts.capMs / 1000).toFixed(0)} s with ${ready}/${opts.n} Ready: the figures below are partial`);
     // Writes that were on the wire at the last poll reach the accounting a moment later.
     await new Promise((r) => setTimeout(r, 1_000));
-    await sample();
-    return { n: opts.n, ready, seconds, complete: ready >= opts.n, ...countRequests(backend.operatorRequests()), peakHeap, peakRss };
+    const end = await operator.snapshot({ gc: true });
+    peakRss = Math.max(peakRss, end.maxRss);
+    return { n: opts.n, ready, seconds, complete: ready >= opts.n, ...countRequests(backend.operatorRequests()), peakHeap, heapAfterGc: end.heapUsed, peakRss };
   } finally {
     await operator.stop();
   }

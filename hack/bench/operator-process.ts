@@ -18,7 +18,8 @@ export interface OperatorSnapshot {
 }
 
 export interface OperatorProcess {
-  snapshot(): Promise<OperatorSnapshot>;
+  /** With gc, after a full garbage collection (heapUsed is then what the operator holds). */
+  snapshot(opts?: { gc?: boolean }): Promise<OperatorSnapshot>;
   stop(): Promise<void>;
 }
 
@@ -36,6 +37,7 @@ export async function startOperatorProcess(opts: OperatorProcessOptions): Promis
   args.push('--workers', String(opts.workers), '--verify-interval', '10m', '--resync-period', '0');
   const child: ChildProcess = fork(path.join(opts.root, 'hack/bench/operator-child.ts'), args, {
     env: { ...process.env, BENCH_MCP_ENDPOINT: opts.mcpEndpoint },
+    execArgv: ['--expose-gc'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -45,7 +47,7 @@ export async function startOperatorProcess(opts: OperatorProcessOptions): Promis
   });
   let nextId = 0;
   return {
-    snapshot: () =>
+    snapshot: ({ gc = false } = {}) =>
       new Promise((resolve, reject) => {
         const id = ++nextId;
         const onMessage = (m: unknown) => {
@@ -55,7 +57,7 @@ export async function startOperatorProcess(opts: OperatorProcessOptions): Promis
         };
         child.on('message', onMessage);
         void exited.then(() => reject(new Error('the operator process exited')));
-        child.send({ snapshot: id });
+        child.send({ snapshot: id, gc });
       }),
     stop: async () => {
       if (child.exitCode === null) child.send('stop');

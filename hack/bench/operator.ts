@@ -61,7 +61,7 @@ function report(label: string, f: OperatorFigures, baseline?: Baseline): void {
   const per = (count: number) => (count / f.n).toFixed(2);
   console.log(`  writes per McpServer: ${per(f.writes)} (minimum ${MIN_WRITES}) + ${per(f.events)} Events`);
   console.log(`  reads per McpServer: ${per(f.reads)} GETs (minimum 0); list+watch requests in all: ${f.lists}`);
-  console.log(`  operator peak: heap ${mib(f.peakHeap)} MiB, RSS ${mib(f.peakRss)} MiB`);
+  console.log(`  operator memory: heap peak ${mib(f.peakHeap)} MiB (sampled, garbage included), ${mib(f.heapAfterGc)} MiB after GC at the end; RSS peak ${mib(f.peakRss)} MiB`);
 }
 
 async function withKitServer(run: (kit: { url: string; baseUrl: string }) => Promise<void>): Promise<void> {
