@@ -27,18 +27,29 @@ export interface RealRunOptions {
   capMs: number;
   /** Client QPS of kube-controller-manager and kube-scheduler (undefined: their defaults). */
   controlPlaneQps: number | undefined;
+  /** Called with the operator's figures as soon as its run ends, before the baseline starts. */
+  onOperatorFigures: (figures: OperatorFigures) => void;
 }
 
 export interface Baseline {
   seconds: number;
   complete: boolean;
+  /** McpServers whose minimal writes were made, and Deployments available, when it ended. */
+  written: number;
+  available: number;
 }
 
-async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+/** Runs `work` over the items `concurrency` at a time; stops taking items once `until` is past. */
+async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>, until = Infinity): Promise<number> {
   let next = 0;
+  let done = 0;
   await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < items.length) await work(items[next++]!);
+    while (next < items.length && Date.now() < until) {
+      await work(items[next++]!);
+      done++;
+    }
   }));
+  return done;
 }
 
 async function must(cluster: LocalCluster, method: string, urlPath: string, body?: unknown, contentType?: string): Promise<Record<string, unknown>> {
@@ -75,20 +86,21 @@ const isAvailable = (d: Listed) => (d.status?.availableReplicas ?? 0) >= 1;
 /** The minimal writes without an operator, then the wait for every Deployment to be available. */
 async function baseline(cluster: LocalCluster, servers: [string, string][], workers: number, capMs: number, pollMs: number): Promise<Baseline> {
   const started = Date.now();
-  await pool(servers, workers, async ([ns, name]) => {
+  const written = await pool(servers, workers, async ([ns, name]) => {
     const server = (await must(cluster, 'GET', `/apis/mcpfleet.dev/v1alpha1/namespaces/${ns}/mcpservers/${name}`)) as unknown as McpServer;
     const children = desiredChildren(server, { serversImage: { repository: 'ghcr.io/mcpfleet/servers', tag: '0.1.0' }, clusterDomain: 'cluster.local', referencedVersions: {} });
     for (const child of children) await must(cluster, 'PATCH', `${pathOf(child as never)}?fieldManager=${FIELD_MANAGER}&force=true`, child, 'application/apply-patch+yaml');
     await must(cluster, 'PATCH', `/apis/mcpfleet.dev/v1alpha1/namespaces/${ns}/mcpservers/${name}/status?fieldManager=${FIELD_MANAGER}&force=true`, { apiVersion: 'mcpfleet.dev/v1alpha1', kind: 'McpServer', metadata: { name, namespace: ns }, status: { observedGeneration: 1, conditions: [{ type: 'Ready', status: 'True', reason: 'ServerReady', message: 'baseline', lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') }] } }, 'application/apply-patch+yaml');
-  });
-  console.log(`  baseline: minimal writes done in ${((Date.now() - started) / 1000).toFixed(1)} s; waiting for the Deployments to be available`);
+  }, started + capMs);
+  console.log(`  baseline: minimal writes for ${written}/${servers.length} McpServers done in ${((Date.now() - started) / 1000).toFixed(1)} s; waiting for the Deployments to be available`);
   let available: number;
   while ((available = await countIn(cluster, '/apis/apps/v1/deployments', 'base', isAvailable)) < servers.length && Date.now() - started < capMs) await new Promise((r) => setTimeout(r, pollMs));
   const complete = available >= servers.length;
   if (!complete) console.log(`  baseline STOPPED at the wall-clock cap with ${available}/${servers.length} Deployments available`);
-  return { seconds: (Date.now() - started) / 1000, complete };
+  return { seconds: (Date.now() - started) / 1000, complete, written, available };
 }
 
+/** The operator run (its figures go to onOperatorFigures at once), then the baseline. */
 export async function runOnRealCluster(opts: RealRunOptions): Promise<{ operator: OperatorFigures; baseline: Baseline }> {
   const cluster = await startCluster({ nodes: Math.max(1, Math.ceil((2 * opts.n) / PODS_PER_NODE)), controlPlaneClientQps: opts.controlPlaneQps, log: (line) => console.error(`[cluster] ${line}`) });
   try {
@@ -109,6 +121,7 @@ export async function runOnRealCluster(opts: RealRunOptions): Promise<{ operator
       },
       { ...opts, pollMs },
     );
+    opts.onOperatorFigures(operator);
     const baseServers = await createServers(cluster, 'base', opts.n);
     return { operator, baseline: await baseline(cluster, baseServers, opts.workers, opts.capMs, pollMs) };
   } finally {

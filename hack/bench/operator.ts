@@ -49,19 +49,21 @@ const sizes = positionals.map((p) => positive('N', p));
 /** Requests a perfect operator needs per McpServer: 3 child applies and 1 status write; reads come from informer caches. */
 const MIN_WRITES = 4;
 
-function report(label: string, f: OperatorFigures, baseline?: Baseline): void {
+function report(label: string, f: OperatorFigures): void {
   const mib = (b: number) => (b / 1024 / 1024).toFixed(1);
   const outcome = f.complete ? `${f.ready}/${f.n} Ready in ${f.seconds.toFixed(1)} s (${(f.n / f.seconds).toFixed(1)} McpServers/s)` : `INCOMPLETE: ${f.ready}/${f.n} Ready when the cap stopped it after ${f.seconds.toFixed(1)} s`;
   console.log(`[${label}] N=${f.n} (${workers} workers): ${outcome}`);
-  if (baseline) {
-    const ratio = f.complete && baseline.complete ? `operator/baseline = ${(f.seconds / baseline.seconds).toFixed(2)}` : 'no ratio (a run was stopped at the cap)';
-    console.log(`  baseline (same minimal writes, no operator, until every Deployment is available): ${baseline.seconds.toFixed(1)} s${baseline.complete ? '' : ' (STOPPED at the cap)'}; ${ratio}`);
-  }
   // Per McpServer the run brought to Ready when it finished; per McpServer of N when it was cut short.
   const per = (count: number) => (count / f.n).toFixed(2);
   console.log(`  writes per McpServer: ${per(f.writes)} (minimum ${MIN_WRITES}) + ${per(f.events)} Events`);
   console.log(`  reads per McpServer: ${per(f.reads)} GETs (minimum 0); list+watch requests in all: ${f.lists}`);
   console.log(`  operator memory: heap peak ${mib(f.peakHeap)} MiB (sampled, garbage included), ${mib(f.heapAfterGc)} MiB after GC at the end; RSS peak ${mib(f.peakRss)} MiB`);
+}
+
+function reportBaseline(f: OperatorFigures, baseline: Baseline): void {
+  const outcome = baseline.complete ? `${baseline.seconds.toFixed(1)} s` : `STOPPED at the cap after ${baseline.seconds.toFixed(1)} s with ${baseline.written}/${f.n} written and ${baseline.available}/${f.n} Deployments available`;
+  const ratio = f.complete && baseline.complete ? `operator/baseline = ${(f.seconds / baseline.seconds).toFixed(2)}` : 'no ratio (a run was stopped at the cap)';
+  console.log(`  baseline (same minimal writes, no operator, until every Deployment is available): ${outcome}; ${ratio}`);
 }
 
 async function withKitServer(run: (kit: { url: string; baseUrl: string }) => Promise<void>): Promise<void> {
@@ -76,8 +78,8 @@ async function withKitServer(run: (kit: { url: string; baseUrl: string }) => Pro
 for (const n of sizes.length > 0 ? sizes : flags.cluster === 'real' ? [1000, 10000] : [100, 1000]) {
   await withKitServer(async (kit) => {
     if (flags.cluster === 'real') {
-      const { operator, baseline } = await runOnRealCluster({ root, n, workers, mcpEndpoint: kit.url, capMs, controlPlaneQps });
-      report('real control plane', operator, baseline);
+      const { operator, baseline } = await runOnRealCluster({ root, n, workers, mcpEndpoint: kit.url, capMs, controlPlaneQps, onOperatorFigures: (f) => report('real control plane', f) });
+      reportBaseline(operator, baseline);
     } else {
       report('kube-sim', await runOnKubeSim({ root, n, workers, mcpEndpoint: kit.url, kitBaseUrl: kit.baseUrl, capMs }));
     }
