@@ -28,4 +28,6 @@ process.on('message', (message: unknown) => {
     });
   }
 });
+// The benchmark died (Ctrl-C, a crash): no operator is left behind writing to its cluster.
+process.on('disconnect', () => void operator.stop().then(() => process.exit(0)));
 process.send?.('started');
