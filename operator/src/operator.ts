@@ -12,7 +12,6 @@ import { createInformer, type Informer } from './kube/informer.ts';
 import { objectKey, ownerKeyOf, parseKey } from './kube/keys.ts';
 import { ResourceResolver } from './kube/resources.ts';
 import type { KubeObject } from './kube/types.ts';
-import type { McpServer } from './api/mcpserver.ts';
 import { apiKeyHeaders } from './mcpserver/api-key.ts';
 import { OWNED_KINDS, kindKey, type OwnedKind } from './mcpserver/children.ts';
 import type { OptionalApis } from './mcpserver/context.ts';
