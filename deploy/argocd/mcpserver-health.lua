@@ -3,8 +3,9 @@
 --                server is rolling out, starting, or being verified over MCP
 --   Degraded     the spec is invalid (Accepted=False), a referenced Secret/ConfigMap is missing,
 --                the rollout stalled, or the server does not answer MCP (Degraded=True)
---   Suspended    scaled to zero replicas (Available=False, reason ScaledToZero)
---   Healthy      Ready=True for the current generation
+--   Healthy      Ready=True for the current generation, including a settled scale to zero
+--                (Ready=True, reason ScaledToZero: zero replicas is the desired state, so a
+--                sync wave or an app waiting on the server is not held up)
 -- Installed through argocd-cm (deploy/argocd/kustomization.yaml); tested with gopher-lua, the
 -- interpreter Argo CD embeds, on statuses made by the operator's own status builder.
 local hs = { status = "Progressing", message = "Waiting for the operator to report status" }
@@ -52,17 +53,16 @@ if degraded ~= nil and degraded.status == "True" and degraded.reason ~= "Replica
   return hs
 end
 
-if available ~= nil and available.status == "False" then
-  if available.reason == "ScaledToZero" then
-    hs.status = "Suspended"
-    hs.message = "Scaled to zero replicas"
-    return hs
-  end
-  if available.reason == "DeploymentUnavailable" then
-    hs.status = "Degraded"
-    hs.message = available.message or "Rollout stalled"
-    return hs
-  end
+if available ~= nil and available.status == "False" and available.reason == "DeploymentUnavailable" then
+  hs.status = "Degraded"
+  hs.message = available.message or "Rollout stalled"
+  return hs
+end
+
+if ready ~= nil and ready.status == "True" and ready.reason == "ScaledToZero" then
+  hs.status = "Healthy"
+  hs.message = "Scaled to zero replicas"
+  return hs
 end
 
 if ready ~= nil and ready.status == "True" then

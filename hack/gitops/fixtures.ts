@@ -16,15 +16,20 @@ export interface HealthFixture {
   object: Record<string, unknown>;
 }
 
-function deployment(replicas: number, ready: number, extra: { stalled?: boolean } = {}): V1Deployment {
+/** `running`: pods that still exist (more than `replicas` while a scale-down is under way). */
+function deployment(replicas: number, ready: number, extra: { stalled?: boolean; running?: number } = {}): V1Deployment {
   const conditions = [{ type: 'Available', status: ready > 0 ? 'True' : 'False' }];
   if (extra.stalled === true) conditions.push({ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'ReplicaSet "utility-5d8f" has timed out progressing.' } as never);
+  const running = extra.running ?? replicas;
   return {
     metadata: { generation: 1 },
     spec: { replicas, selector: {}, template: {} },
-    status: { observedGeneration: 1, replicas, updatedReplicas: replicas, readyReplicas: ready, availableReplicas: ready, conditions },
+    status: { observedGeneration: 1, replicas: running, updatedReplicas: running, readyReplicas: ready, availableReplicas: ready, conditions },
   } as V1Deployment;
 }
+
+/** What the operator adds for spec.autoscaling.keda once the ScaledObject is in place. */
+const kedaIdle = { type: 'AutoscalingReady', status: 'True', reason: 'ScaledObjectConfigured', message: 'KEDA scales 0-5 replicas on aws-sqs-queue' } as const;
 
 const verified: VerificationResult = {
   ok: true,
@@ -56,6 +61,8 @@ export function healthFixtures(): HealthFixture[] {
     mcpServer('verifying', verifying),
     mcpServer('new-generation-not-observed', ready, 2),
     mcpServer('scaled-to-zero', computeStatus(ready, observed({ deployment: deployment(0, 0) }), T1), 1, { catalog: 'utility', replicas: 0 }),
+    mcpServer('scaled-to-zero-by-autoscaler', computeStatus(ready, observed({ deployment: deployment(0, 0), extraConditions: [kedaIdle] }), T1), 1, { catalog: 'utility', autoscaling: { keda: { minReplicas: 0, maxReplicas: 5 } } }),
+    mcpServer('scaling-down-to-zero', computeStatus(ready, observed({ deployment: deployment(0, 1, { running: 1 }) }), T1), 1, { catalog: 'utility', replicas: 0 }),
     mcpServer('replicas-starting', computeStatus(ready, observed({ deployment: deployment(2, 1), verification: verified }), T1), 1, { catalog: 'utility', replicas: 2 }),
     mcpServer('missing-secret', computeStatus(undefined, observed({ deployment: deployment(1, 0), missingReferences: ['Secret default/weather-api'] }), T0)),
     mcpServer('scaled-to-zero-missing-secret', computeStatus(undefined, observed({ deployment: deployment(0, 0), missingReferences: ['Secret default/weather-api'] }), T0)),

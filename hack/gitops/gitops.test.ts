@@ -26,9 +26,12 @@ const EXPECTED: Record<string, [string, string]> = {
   'rolling-out': ['Progressing', 'InProgress'],
   verifying: ['Progressing', 'InProgress'],
   'new-generation-not-observed': ['Progressing', 'InProgress'],
-  // kstatus falls back to the Ready condition, which is False while no replica runs: a Flux
-  // Kustomization with wait: true waits on such a server (examples/gitops/flux says so).
-  'scaled-to-zero': ['Suspended', 'InProgress'],
+  // Zero replicas by design is a finished rollout: neither a Flux Kustomization with wait: true
+  // nor an Argo CD sync wave may hang on it.
+  'scaled-to-zero': ['Healthy', 'Current'],
+  'scaled-to-zero-by-autoscaler': ['Healthy', 'Current'],
+  // On its way down (the last pod still running): not settled yet.
+  'scaling-down-to-zero': ['Progressing', 'InProgress'],
   'replicas-starting': ['Progressing', 'InProgress'],
   'missing-secret': ['Degraded', 'Failed'],
   'scaled-to-zero-missing-secret': ['Degraded', 'Failed'],
@@ -71,6 +74,7 @@ describe('GitOps health (Argo CD Lua under gopher-lua, Flux kstatus)', function 
     assert.match(byName['invalid-spec']!.argo.message, /Invalid spec: spec.replicas: must be at most 50/);
     assert.match(byName['new-generation-not-observed']!.argo.message, /observe generation 2/);
     assert.equal(byName['scaled-to-zero']!.argo.message, 'Scaled to zero replicas');
+    assert.match(byName['scaling-down-to-zero']!.kstatus.message, /scaling down to zero: 1 replicas still running/);
   });
 
   it('says Progressing for an McpServer the operator has not written a status to, and survives odd shapes', async () => {

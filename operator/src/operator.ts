@@ -3,7 +3,6 @@
 // server reports readiness, the metrics server serves authorized scrapers. main.ts only parses
 // configuration and handles signals.
 import { randomUUID } from 'node:crypto';
-import type { V1Secret } from '@kubernetes/client-node';
 import os from 'node:os';
 import { API_VERSION, FIELD_MANAGER, GROUP, KIND, LABELS, MANAGED_BY, PLURAL } from './api/constants.ts';
 import type { OperatorConfig } from './config/config.ts';
@@ -13,7 +12,7 @@ import { createInformer, type Informer } from './kube/informer.ts';
 import { controllerOwnerUids, objectKey, ownerKeyOf, parseKey } from './kube/keys.ts';
 import { ResourceResolver } from './kube/resources.ts';
 import type { KubeObject } from './kube/types.ts';
-import type { McpServer } from './api/mcpserver.ts';
+import { apiKeyHeaders } from './mcpserver/api-key.ts';
 import { OWNED_KINDS, kindKey, type OwnedKind } from './mcpserver/children.ts';
 import type { OptionalApis } from './mcpserver/context.ts';
 import { EventRecorder } from './mcpserver/events.ts';
@@ -92,7 +91,7 @@ export class Operator {
       // Probes wait on the network, not the CPU: many may run at once.
       concurrency: 32,
       onResult: (key) => this.queue.add(key),
-      headersFor: (server) => this.apiKeyHeaders(server),
+      headersFor: (server) => apiKeyHeaders(this.client, server),
     });
 
     const ns = opts.config.watchNamespace;
@@ -293,19 +292,6 @@ export class Operator {
       }
     }
     return apis;
-  }
-
-  /** The verifier calls API-key protected servers with the first key of their Secret. */
-  private async apiKeyHeaders(server: McpServer): Promise<Record<string, string>> {
-    const ref = server.spec.auth?.apiKeySecretRef;
-    if (!ref) return {};
-    const secret = (await this.client.get(`/api/v1/namespaces/${server.metadata.namespace!}/secrets/${ref.name}`)) as V1Secret | undefined;
-    if (!secret) throw new Error(`Secret ${ref.name} (spec.auth.apiKeySecretRef) does not exist`);
-    const encoded = secret.data?.[ref.key];
-    const text = encoded !== undefined ? Buffer.from(encoded, 'base64').toString('utf8') : undefined;
-    const key = text?.split('\n').map((line) => line.trim()).find((line) => line !== '' && !line.startsWith('#'));
-    if (!key) throw new Error(`Secret ${ref.name} has no API key under ${ref.key}`);
-    return { 'x-api-key': key };
   }
 
   private recordSurfaceDrift(key: string, drifted: number): void {

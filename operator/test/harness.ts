@@ -59,6 +59,8 @@ export interface HarnessOptions {
   manifests?: string[];
   operatorFlags?: string[];
   kubeletDelayMs?: number;
+  /** kube-sim: how long a pod waiting for a missing Secret/ConfigMap takes to retry once one changes. */
+  kubeletReferenceRetryMs?: number;
   /** Start the operator at once (default true). */
   startOperator?: boolean;
   /** Run catalog pods as in-process servers (default true). */
@@ -132,6 +134,7 @@ async function kubeSimBackend(opts: HarnessOptions): Promise<Backend> {
   const sim = await startKubeSim({
     log: () => undefined,
     kubeletDelayMs: opts.kubeletDelayMs ?? 20,
+    ...(opts.kubeletReferenceRetryMs !== undefined && { kubeletReferenceRetryMs: opts.kubeletReferenceRetryMs }),
     bookmarkIntervalMs: 1_000,
     runners: [...(opts.runners ?? []), ...(opts.runServers === false ? [] : [inProcessCatalogRunner()])],
     namespaces: ['team-a', 'team-b', 'mcpfleet-system'],

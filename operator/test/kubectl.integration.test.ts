@@ -27,6 +27,9 @@ describeOnBackends('kubectl against the operator', (backend) => {
     const scaled = await kubectl('scale', 'mcp/kv', '-n', 'team-a', '--replicas=3');
     assert.match(scaled.stdout, /mcpserver\.mcpfleet\.dev\/kv scaled/);
     await waitFor('the Deployment at 3 replicas', async () => ((await h.get<V1Deployment>('/apis/apps/v1/namespaces/team-a/deployments/kv'))?.spec?.replicas === 3 ? true : undefined));
+    // Ready is still True from before the scale until the operator has observed it: wait for the
+    // three replicas in the status first, or the wait can return on the stale condition.
+    await kubectl('wait', '--for=jsonpath={.status.readyReplicas}=3', 'mcp/kv', '-n', 'team-a', '--timeout=60s');
     await kubectl('wait', '--for=condition=Ready', 'mcp/kv', '-n', 'team-a', '--timeout=60s');
     const wide = await kubectl('get', 'mcp', 'kv', '-n', 'team-a', '-o', 'wide');
     assert.match(wide.stdout, /kv\s+True\s+3\s+\d+\s+\S+\s+utility\s+ServerReady\s+\d+s/);

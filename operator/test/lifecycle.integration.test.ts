@@ -47,7 +47,7 @@ describeOnBackends('operator lifecycle', (backend) => {
     });
   });
 
-  it('rolls the pods on a spec change but not on a label change, and scales through the scale subresource', async () => {
+  it('rolls the pods on a spec change but not on a label change, and scales through the scale subresource, to zero (Ready, ScaledToZero) and back', async () => {
     h = await startHarness({ backend });
     await h.apply(utilityServer('kv'));
     await ready(h, 'team-a', 'kv', 1);
@@ -79,6 +79,24 @@ describeOnBackends('operator lifecycle', (backend) => {
     });
     assert.equal(after.spec.replicas, 3);
     assert.equal(hashOf(await h.get<V1Deployment>(DEPLOY('team-a', 'kv'))), hashOf(changed), 'scaling does not roll the pods');
+
+    // Zero by design is a settled state (GitOps tools waiting on the object must not hang on it):
+    // Ready with reason ScaledToZero, while Available says nothing serves.
+    await h.request('PATCH', `${MCP('team-a', 'kv')}/scale`, { spec: { replicas: 0 } }, 'application/merge-patch+json');
+    const zero = await waitFor('Ready=True ScaledToZero', async () => {
+      const s = await h.mcpServer('team-a', 'kv');
+      const c = s?.status?.conditions?.find((x) => x.type === 'Ready');
+      return c?.status === 'True' && c.reason === 'ScaledToZero' ? s : undefined;
+    }, 90_000);
+    const conditionOf = (type: string) => zero.status!.conditions!.find((c) => c.type === type);
+    assert.deepEqual([conditionOf('Available')?.status, conditionOf('Available')?.reason], ['False', 'ScaledToZero']);
+    assert.deepEqual([conditionOf('Reconciling')?.status, conditionOf('Stalled')?.status, conditionOf('Degraded')?.status], ['False', 'False', 'False']);
+    assert.equal(zero.status?.readyReplicas ?? 0, 0);
+    await h.request('PATCH', `${MCP('team-a', 'kv')}/scale`, { spec: { replicas: 1 } }, 'application/merge-patch+json');
+    await waitFor('Ready again with a replica serving', async () => {
+      const s = await h.mcpServer('team-a', 'kv');
+      return s?.status?.conditions?.find((x) => x.type === 'Ready')?.reason === 'ServerReady' && s.status.readyReplicas === 1 ? true : undefined;
+    }, 90_000);
   });
 
   it('recreates a child deleted by hand, restores a hand-edited owned field, and garbage-collects children on delete', async () => {

@@ -24,16 +24,22 @@ describe('referenced Secrets and ConfigMaps, and refused specs', function () {
   afterEach(async () => h?.stop());
 
   it('acts on a Secret created after its McpServer within seconds (not at the 10-minute resync)', async () => {
-    h = await startHarness({ operatorFlags: ['--resync-period', '10m'] });
+    // The waiting pod retries only a minute after the Secret appears (the real kubelet's backoff),
+    // so within seconds only the operator's own watch of the Secret can bring the server up.
+    h = await startHarness({ operatorFlags: ['--resync-period', '10m'], kubeletReferenceRetryMs: 60_000 });
     await h.apply(utilityServer('late', 'team-a', { env: [{ name: 'EXTRA_TOKEN', valueFrom: { secretKeyRef: { name: 'late-token', key: 'token' } } }] }));
     const degraded = await waitFor('Degraded=MissingReference', async () => {
       const c = await h.condition('team-a', 'late', 'Degraded');
       return c?.reason === 'MissingReference' ? c : undefined;
     });
     assert.match(degraded.message, /Secret late-token/);
-    // kube-sim starts the pods anyway; once the server is verified and events have drained,
-    // nothing but the Secret itself can trigger the next reconcile.
-    await waitFor('Ready', async () => (await h.condition('team-a', 'late', 'Ready'))?.status === 'True');
+    // The pod cannot start, as on a real node.
+    await waitFor('CreateContainerConfigError', async () => {
+      const pods = await h.request('GET', '/api/v1/namespaces/team-a/pods');
+      return (pods.body as { items: { status?: { containerStatuses?: { state?: { waiting?: { reason?: string } } }[] } }[] }).items.some((p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CreateContainerConfigError');
+    });
+    assert.equal((await h.condition('team-a', 'late', 'Ready'))?.reason, 'MissingReference');
+    // Once events have drained, nothing but the Secret itself can trigger the next reconcile.
     await h.sim.settle();
     await quiet(h, 6_000);
     const before = hashOf(await h.get<V1Deployment>(DEPLOY('team-a', 'late')));
@@ -43,6 +49,8 @@ describe('referenced Secrets and ConfigMaps, and refused specs', function () {
     await waitFor('Degraded=False after the Secret appeared', async () => (await h.condition('team-a', 'late', 'Degraded'))?.status === 'False', 20_000);
     const after = hashOf(await h.get<V1Deployment>(DEPLOY('team-a', 'late')));
     assert.notEqual(after, before, "the Secret's version rolled the pods");
+    // The rolled pods find the Secret and start: Ready well before the waiting pod's retry.
+    await waitFor('Ready after the rollout', async () => (await h.condition('team-a', 'late', 'Ready'))?.status === 'True', 30_000);
 
     // The watch asked for metadata only: no request of the operator listed or watched Secret data.
     const secretReads = h.sim.accounting.select({ userAgent: 'mcpfleet-operator' }).filter((r) => r.resource === 'secrets' && (r.verb === 'list' || r.verb === 'watch'));

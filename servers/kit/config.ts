@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { resolveAwsRegion } from './awsClients.ts';
+import { TrustedProxies } from './clientAddress.ts';
 import { ConfigError } from './env.ts';
 import { parseToolPolicy, type ToolPolicy } from './toolPolicy.ts';
 
@@ -66,6 +67,7 @@ const envSchema = z.object({
   RATE_LIMIT_BURST: z.coerce.number().int().positive().optional(),
   RATE_LIMIT_DAILY_QUOTA: z.coerce.number().int().positive().optional(),
   AUTH_FAILURES_PER_MINUTE: positiveInt(20),
+  TRUSTED_PROXY_CIDRS: commaList,
   CACHE_TTL_SECONDS: z.coerce.number().min(0).default(0),
   CACHE_BACKEND: z.enum(['memory', 'redis', 'dynamodb']).default('memory'),
   CACHE_MAX_BYTES: positiveInt(32 * 1024 * 1024),
@@ -108,6 +110,8 @@ export interface KitConfig {
   rateLimit: { ratePerSecond: number; burst: number; dailyQuota?: number } | undefined;
   /** Failed authentications allowed per client address per minute (then 429 until it refills). */
   authFailuresPerMinute: number;
+  /** Proxies whose X-Forwarded-For names the client address (TRUSTED_PROXY_CIDRS); empty = none. */
+  trustedProxies: TrustedProxies;
   /** maxBytes bounds the memory backend (what a replica's heap holds for it). */
   cache: { ttlSeconds: number; backend: 'memory' | 'redis' | 'dynamodb'; maxBytes: number } | undefined;
   /** The DynamoDB result cache's table (CACHE_BACKEND=dynamodb); region DYNAMODB_REGION, else AWS_REGION. */
@@ -189,6 +193,13 @@ export function parseKitConfig(rawEnv: Record<string, string | undefined>): KitC
           ...(env.RATE_LIMIT_DAILY_QUOTA !== undefined && { dailyQuota: env.RATE_LIMIT_DAILY_QUOTA }),
         };
 
+  let trustedProxies: TrustedProxies;
+  try {
+    trustedProxies = new TrustedProxies(env.TRUSTED_PROXY_CIDRS);
+  } catch (error) {
+    throw new KitConfigError(`TRUSTED_PROXY_CIDRS: ${(error as Error).message}; list the Ingress controller's or load balancer's addresses, comma-separated`);
+  }
+
   const cache = env.CACHE_TTL_SECONDS > 0 ? { ttlSeconds: env.CACHE_TTL_SECONDS, backend: env.CACHE_BACKEND, maxBytes: env.CACHE_MAX_BYTES } : undefined;
   if (cache?.backend === 'redis' && !env.REDIS_URL) {
     throw new KitConfigError('CACHE_BACKEND=redis needs REDIS_URL (e.g. redis://redis:6379)');
@@ -207,6 +218,7 @@ export function parseKitConfig(rawEnv: Record<string, string | undefined>): KitC
     oauth,
     rateLimit,
     authFailuresPerMinute: env.AUTH_FAILURES_PER_MINUTE,
+    trustedProxies,
     cache,
     redisUrl: env.REDIS_URL,
     dynamodb,

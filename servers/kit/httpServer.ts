@@ -8,6 +8,7 @@ import { createServer } from 'node:http';
 import type { Authenticator } from './auth.ts';
 import { protectedResourceMetadata, protectedResourceMetadataUrl } from './auth.ts';
 import { readBody } from './body.ts';
+import { addressKey, clientAddress } from './clientAddress.ts';
 import type { KitConfig } from './config.ts';
 import { trackConnections } from './connections.ts';
 import { corsHeaders, preflightHeaders } from './cors.ts';
@@ -139,7 +140,8 @@ export function createKitHttpServer(deps: KitHttpDeps): KitHttpServer {
       for (const [name, value] of Object.entries(corsHeaders(origin))) res.setHeader(name, value);
     }
 
-    const address = req.socket.remoteAddress ?? 'unknown';
+    // Behind trusted proxies the client named in X-Forwarded-For, else the direct peer.
+    const address = addressKey(clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], config.trustedProxies));
     let identity = `ip:${address}`;
     let authInfo: unknown;
     if (deps.authenticator) {

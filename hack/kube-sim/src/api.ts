@@ -31,6 +31,12 @@ export interface KubeSimOptions {
   watchWindow?: number;
   /** Delay before a Deployment's pods and status follow its spec. */
   kubeletDelayMs?: number;
+  /**
+   * Delay before the kubelet retries a pod waiting for a missing Secret/ConfigMap once one
+   * changes in its namespace (default: kubeletDelayMs). The real kubelet retries on its own
+   * backoff, seconds to minutes later; a long value shows what the operator does meanwhile.
+   */
+  kubeletReferenceRetryMs?: number;
   /** Processes to run for recognised pod templates. */
   runners?: PodRunner[];
   /** Directories of YAML manifests (CRDs first, then other objects) applied at start. */
@@ -76,7 +82,7 @@ export async function startKubeSim(opts: KubeSimOptions = {}): Promise<KubeSim> 
   const accounting = new Accounting();
   const gc = new GarbageCollector(store, service, registry);
   const lifecycle = new LifecycleControllers(store, service, registry);
-  const kubelet = new Kubelet(store, service, registry, { delayMs: opts.kubeletDelayMs ?? 100, runners: opts.runners ?? [], log });
+  const kubelet = new Kubelet(store, service, registry, { delayMs: opts.kubeletDelayMs ?? 100, referenceRetryMs: opts.kubeletReferenceRetryMs, runners: opts.runners ?? [], log });
 
   const nsInfo = registry.lookup('', 'v1', 'namespaces');
   if (nsInfo === undefined) throw new Error('kube-sim: namespaces are not registered');

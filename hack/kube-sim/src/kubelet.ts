@@ -3,6 +3,10 @@
 // statuses (replicas, readyReplicas, availableReplicas, updatedReplicas, observedGeneration,
 // Available/Progressing conditions) follow the spec after a configurable delay.
 //
+// Like the real kubelet, a pod whose Secret or ConfigMap (volume, env valueFrom, envFrom) is
+// missing does not start: its containers wait in ContainerCreating or CreateContainerConfigError
+// (src/pod-references.ts) until the object appears, then the pod starts.
+//
 // Pods are only records unless a PodRunner recognises the Deployment: then each replica runs as a
 // real local process (started by the runner), and the pod becomes Ready only once the container's
 // readinessProbe.httpGet path answers 2xx on the runner's address. Scaled-down or deleted pods
@@ -15,6 +19,7 @@ import type { KubeObject, ResourceInfo } from './types.ts';
 import { WorkQueue } from './workqueue.ts';
 import { ApiError } from './errors.ts';
 import { getPath, isPlainObject, kubeTime, randomSuffix } from './object-util.ts';
+import { podBlocker, type PodBlocker, type ReferencedKind } from './pod-references.ts';
 
 /** A process started for a pod. */
 export interface RunningPod {
@@ -36,6 +41,8 @@ export interface PodRunner {
 export interface KubeletOptions {
   /** Delay between a Deployment change and its status/pods following it. */
   delayMs: number;
+  /** Delay before a pod waiting for a Secret/ConfigMap is retried after one changed (default delayMs). */
+  referenceRetryMs?: number | undefined;
   runners: PodRunner[];
   /** Interval of readiness probes for runner pods. */
   readinessPollMs?: number;
@@ -50,6 +57,18 @@ interface RunnerPod {
   stopped: boolean;
   timer?: NodeJS.Timeout;
 }
+
+/** A pod waiting for a Secret/ConfigMap; retried when one changes in its namespace. */
+interface BlockedPod {
+  namespace: string;
+  name: string;
+  /** undefined for a pod created directly (no ReplicaSet). */
+  deploymentKey?: string;
+  runner?: PodRunner;
+  message: string;
+}
+
+const REFERENCED_RESOURCES: Record<string, ReferencedKind> = { secrets: 'Secret', configmaps: 'ConfigMap' };
 
 const MANAGER = 'kube-controller-manager';
 const DEPLOY_KEY = 'deployments.apps';
@@ -79,6 +98,8 @@ export class Kubelet {
   private readonly deployments: WorkQueue;
   private readonly pods: WorkQueue;
   private readonly runnerPods = new Map<string, RunnerPod>(); // by pod uid
+  private readonly blockedPods = new Map<string, BlockedPod>(); // by pod uid
+  private readonly unblock: WorkQueue;
   private unsubscribe: (() => void) | undefined;
   private stopped = false;
 
@@ -89,6 +110,7 @@ export class Kubelet {
     this.opts = opts;
     this.deployments = new WorkQueue('deployment-controller', (key) => this.reconcileDeployment(key));
     this.pods = new WorkQueue('kubelet', (key) => this.runStandalonePod(key));
+    this.unblock = new WorkQueue('kubelet-references', (uid) => this.retryBlockedPod(uid));
   }
 
   start(): void {
@@ -100,6 +122,8 @@ export class Kubelet {
     this.unsubscribe?.();
     this.deployments.stop();
     this.pods.stop();
+    this.unblock.stop();
+    this.blockedPods.clear();
     const all = [...this.runnerPods.values()];
     this.runnerPods.clear();
     await Promise.all(all.map((p) => this.stopRunner(p)));
@@ -108,6 +132,7 @@ export class Kubelet {
   async idle(): Promise<void> {
     await this.deployments.idle();
     await this.pods.idle();
+    await this.unblock.idle();
   }
 
   /** Addresses of the ready, runner-backed pods of a Deployment. */
@@ -118,6 +143,11 @@ export class Kubelet {
       if (p.deploymentKey === key && p.ready && p.running !== undefined && !p.stopped) out.push(p.running.address);
     }
     return out.sort();
+  }
+
+  /** `namespace/name` of the pods waiting for a missing Secret or ConfigMap. */
+  waitingPods(): string[] {
+    return [...this.blockedPods.values()].map((p) => `${p.namespace}/${p.name}`).sort();
   }
 
   private info(group: string, plural: string): ResourceInfo {
@@ -137,9 +167,15 @@ export class Kubelet {
       if (specChanged) this.deployments.addAfter(`${ev.namespace}/${ev.name}`, this.opts.delayMs);
       return;
     }
+    if (REFERENCED_RESOURCES[ev.resourceKey] !== undefined) {
+      if (ev.type === 'DELETED') return; // running containers keep what they were started with
+      for (const [uid, blocked] of this.blockedPods) if (blocked.namespace === ev.namespace) this.unblock.addAfter(uid, this.opts.referenceRetryMs ?? this.opts.delayMs);
+      return;
+    }
     if (ev.resourceKey === 'pods') {
       const uid = ev.object.metadata.uid ?? '';
       if (ev.type === 'DELETED') {
+        this.blockedPods.delete(uid);
         const rp = this.runnerPods.get(uid);
         if (rp !== undefined) {
           this.runnerPods.delete(uid);
@@ -170,14 +206,72 @@ export class Kubelet {
   /** A pod created directly (not by a ReplicaSet) is "scheduled and started" after the delay. */
   private runStandalonePod(key: string): void {
     const [namespace, name] = split(key);
-    this.service.mutate(this.info('', 'pods'), namespace, name, 'kubelet', (pod) => {
-      if (getPath(pod, 'status.phase') !== 'Pending' || pod.metadata.deletionTimestamp !== undefined) return undefined;
-      pod.status = this.runningStatus(pod, true);
-      return pod;
-    }, 'status');
+    const pod = this.store.get('pods', namespace, name);
+    if (pod === undefined || getPath(pod, 'status.phase') !== 'Pending' || pod.metadata.deletionTimestamp !== undefined) return;
+    this.startContainers(pod, undefined, undefined);
   }
 
-  private runningStatus(pod: KubeObject, ready: boolean, phase = 'Running'): Record<string, unknown> {
+  private readonly lookup = (kind: ReferencedKind, namespace: string, name: string): KubeObject | undefined =>
+    this.store.get(kind === 'Secret' ? 'secrets' : 'configmaps', namespace, name);
+
+  /** A Secret/ConfigMap changed in the pod's namespace: start the pod if nothing is missing now. */
+  private retryBlockedPod(uid: string): void {
+    const blocked = this.blockedPods.get(uid);
+    if (blocked === undefined || this.stopped) return;
+    const pod = this.store.get('pods', blocked.namespace, blocked.name);
+    if (pod === undefined || pod.metadata.uid !== uid || pod.metadata.deletionTimestamp !== undefined) {
+      this.blockedPods.delete(uid);
+      return;
+    }
+    this.startContainers(pod, blocked.runner, blocked.deploymentKey);
+  }
+
+  /** Starts the pod's containers, or leaves them waiting while a referenced object is missing. */
+  private startContainers(pod: KubeObject, runner: PodRunner | undefined, deploymentKey: string | undefined): void {
+    const namespace = pod.metadata.namespace ?? '';
+    const name = pod.metadata.name ?? '';
+    const uid = pod.metadata.uid ?? '';
+    const blocker = podBlocker(pod, this.lookup);
+    if (blocker !== undefined) {
+      const previous = this.blockedPods.get(uid);
+      this.blockedPods.set(uid, { namespace, name, ...(deploymentKey !== undefined && { deploymentKey }), ...(runner !== undefined && { runner }), message: blocker.message });
+      if (previous?.message !== blocker.message) this.setPodStatus(namespace, name, this.runningStatus(pod, false, 'Pending', blocker));
+      return;
+    }
+    this.blockedPods.delete(uid);
+    if (runner === undefined || deploymentKey === undefined) {
+      this.setPodStatus(namespace, name, this.runningStatus(pod, true));
+      return;
+    }
+    this.setPodStatus(namespace, name, this.runningStatus(pod, false, 'Pending'));
+    const rp: RunnerPod = { podKey: `${namespace}/${name}`, deploymentKey, ready: false, stopped: false };
+    this.runnerPods.set(uid, rp);
+    runner.start(pod).then(
+      (running) => {
+        rp.running = running;
+        if (rp.stopped || this.stopped) {
+          void running.stop();
+          return;
+        }
+        this.setPodStatus(namespace, name, this.runningStatus(pod, false));
+        running.exited?.then(() => this.onRunnerExit(rp, pod), () => this.onRunnerExit(rp, pod));
+        this.probe(rp, pod);
+      },
+      (err: unknown) => {
+        this.log(`kubelet: runner failed to start pod ${rp.podKey}: ${err instanceof Error ? err.message : String(err)}`);
+        const status = this.runningStatus(pod, false, 'Failed');
+        status.message = err instanceof Error ? err.message : String(err);
+        this.setPodStatus(namespace, name, status);
+      },
+    );
+  }
+
+  /**
+   * The pod status the kubelet reports. `waiting` (a missing Secret/ConfigMap) sets the containers'
+   * waiting reason; a mount failure is reported only as ContainerCreating, as the real kubelet does
+   * (its message goes to a FailedMount Event).
+   */
+  private runningStatus(pod: KubeObject, ready: boolean, phase = 'Running', waiting?: PodBlocker): Record<string, unknown> {
     const now = kubeTime(new Date());
     const containers = (getPath(pod, 'spec.containers') as { name?: string; image?: string }[] | undefined) ?? [];
     const cond = (type: string, status: boolean) => ({ type, status: status ? 'True' : 'False', lastProbeTime: null, lastTransitionTime: now });
@@ -195,7 +289,9 @@ export class Kubelet {
         ready,
         started: phase === 'Running',
         restartCount: 0,
-        state: phase === 'Running' ? { running: { startedAt: now } } : { waiting: { reason: 'ContainerCreating' } },
+        state: phase === 'Running'
+          ? { running: { startedAt: now } }
+          : { waiting: waiting?.reason === 'CreateContainerConfigError' ? { reason: waiting.reason, message: waiting.message } : { reason: 'ContainerCreating' } },
       })),
     };
   }
@@ -319,32 +415,7 @@ export class Kubelet {
       },
       spec: { ...((template.spec as Record<string, unknown> | undefined) ?? {}), nodeName: 'kube-sim-node' },
     }, { manager: MANAGER });
-    const name = pod.metadata.name ?? '';
-    if (runner === undefined) {
-      this.setPodStatus(namespace, name, this.runningStatus(pod, true));
-      return;
-    }
-    this.setPodStatus(namespace, name, this.runningStatus(pod, false, 'Pending'));
-    const rp: RunnerPod = { podKey: `${namespace}/${name}`, deploymentKey, ready: false, stopped: false };
-    this.runnerPods.set(pod.metadata.uid ?? '', rp);
-    runner.start(pod).then(
-      (running) => {
-        rp.running = running;
-        if (rp.stopped || this.stopped) {
-          void running.stop();
-          return;
-        }
-        this.setPodStatus(namespace, name, this.runningStatus(pod, false));
-        running.exited?.then(() => this.onRunnerExit(rp, pod), () => this.onRunnerExit(rp, pod));
-        this.probe(rp, pod);
-      },
-      (err: unknown) => {
-        this.log(`kubelet: runner failed to start pod ${rp.podKey}: ${err instanceof Error ? err.message : String(err)}`);
-        const status = this.runningStatus(pod, false, 'Failed');
-        status.message = err instanceof Error ? err.message : String(err);
-        this.setPodStatus(namespace, name, status);
-      },
-    );
+    this.startContainers(pod, runner, deploymentKey);
   }
 
   private onRunnerExit(rp: RunnerPod, pod: KubeObject): void {

@@ -3,6 +3,7 @@
 // operator validates every object with them. `.describe()` texts become `kubectl explain`.
 // Cross-field rules live twice on purpose: as CEL in the CRD (the API server rejects the object)
 // and as zod refinements (the operator reports them when a CRD without CEL support let it in).
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import type * as k8s from '@kubernetes/client-node';
 import { CATALOG_NAMES, secretKeyRefSchema } from './catalog.ts';
@@ -158,6 +159,19 @@ const albSchema = z
   })
   .describe('AWS Load Balancer Controller settings, used when className is alb.');
 
+/** An IPv4/IPv6 address or CIDR range, as the kit's TRUSTED_PROXY_CIDRS reads it. */
+function isAddressOrRange(value: string): boolean {
+  const [address = '', prefix, extra] = value.split('/');
+  const family = isIP(address);
+  const max = family === 6 ? 128 : 32;
+  return family !== 0 && extra === undefined && (prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= max));
+}
+const trustedProxyRange = z
+  .string()
+  .max(49)
+  .regex(/^[0-9A-Fa-f.:]+([/][0-9]{1,3})?$/, { message: 'must be an IP address or CIDR range, e.g. 10.0.0.0/8 or fd00::/8' })
+  .refine(isAddressOrRange, { message: 'must be an IP address or CIDR range, e.g. 10.0.0.0/8 or fd00::/8' });
+
 const ingressSchema = z
   .strictObject({
     className: z.string().optional().describe('IngressClass name, e.g. alb, nginx.'),
@@ -167,6 +181,13 @@ const ingressSchema = z
     tls: z.array(k8sType<k8s.V1IngressTLS>('V1IngressTLS')).optional().describe('TLS settings passed to the Ingress.'),
     annotations: stringMap.optional().describe('Extra Ingress annotations, applied over the generated ones.'),
     alb: albSchema.optional(),
+    trustedProxies: z
+      .array(trustedProxyRange)
+      .max(32)
+      .optional()
+      .describe(
+        'Addresses the Ingress controller or load balancer connects from; only requests from them have their client taken from X-Forwarded-For (for the failed-auth throttle and rate limits). Default: the ipBlock ranges of the ingress controller peers (for className alb the private ranges); none for other classes, whose controller pods have no fixed range: set it (e.g. the pod CIDR). [] trusts no proxy.',
+      ),
   })
   .describe('An Ingress in front of the server Service.');
 

@@ -11,7 +11,7 @@ import { OWNED_KINDS } from '../mcpserver/children.ts';
 import type { EndpointResolver } from '../mcpserver/verifier.ts';
 import type { CallResponse, ChildView, ServerDetail, ToolView } from './api-types.ts';
 import { playgroundAccess, type AccessReviewer } from './access.ts';
-import { serverAuthHeaders } from './api-key.ts';
+import { apiKeyHeaders } from '../mcpserver/api-key.ts';
 import { childView } from './children-view.ts';
 import { eventsFor } from './events-view.ts';
 import { fleetRow } from './fleet-row.ts';
@@ -103,7 +103,7 @@ export class ServerService {
     let headers: Record<string, string>;
     try {
       url = await this.endpoint(raw);
-      headers = await serverAuthHeaders(this.opts.client, server);
+      headers = await apiKeyHeaders(this.opts.client, server);
     } catch (error) {
       return { ok: false, durationMs: 0, error: errorMessage(error) };
     }
@@ -114,7 +114,7 @@ export class ServerService {
     const server = this.typed(raw);
     if (server.spec.auth?.oauth) throw new Unreachable('the server is protected by OAuth; the console holds no token to list its tools');
     const url = await this.endpoint(raw);
-    const headers = await serverAuthHeaders(this.opts.client, server);
+    const headers = await apiKeyHeaders(this.opts.client, server);
     return listToolsWithSchemas({ url, headers, timeoutMs: this.opts.mcpTimeoutMs });
   }
 

@@ -24,9 +24,10 @@ export function kstatusConditions(c: KstatusInputs): ConditionInput[] {
   else if (c.available.status === 'False' && c.available.reason === REASONS.deploymentUnavailable) stalledBy = c.available;
   else if (c.degraded.status === 'True' && !TRANSIENT_DEGRADED.has(c.degraded.reason)) stalledBy = c.degraded;
 
-  const scaledToZero = c.available.status === 'False' && c.available.reason === 'ScaledToZero';
+  // A settled scale to zero is Ready (see status.ts): the desired state, so neither condition.
+  const scaledToZero = c.ready.status === 'True' && c.ready.reason === REASONS.scaledToZero;
   const settling = c.degraded.status === 'True' && TRANSIENT_DEGRADED.has(c.degraded.reason);
-  const reconciling = stalledBy === undefined && !scaledToZero && (c.ready.status !== 'True' || settling);
+  const reconciling = stalledBy === undefined && (c.ready.status !== 'True' || settling);
   const progress = settling ? c.degraded : c.ready;
   return [
     reconciling

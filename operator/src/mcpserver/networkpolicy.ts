@@ -36,6 +36,18 @@ export function ingressControllerPeers(server: McpServer): V1NetworkPolicyPeer[]
   return [namespacesNamed(['ingress-nginx', ...(ingress.className ? [ingress.className] : [])])];
 }
 
+/**
+ * The proxies whose X-Forwarded-For the server trusts (TRUSTED_PROXY_CIDRS): the spec's list, or
+ * by default the ipBlock ranges the ingress controller connects from (without exceptions; a
+ * namespace or pod selector has no address range to trust).
+ */
+export function trustedProxyRanges(server: McpServer): string[] {
+  const ingress = server.spec.expose.ingress;
+  if (!ingress) return [];
+  if (ingress.trustedProxies) return ingress.trustedProxies;
+  return ingressControllerPeers(server).flatMap((peer) => (peer.ipBlock && !peer.ipBlock.except?.length ? [peer.ipBlock.cidr] : []));
+}
+
 export function buildNetworkPolicy(server: McpServer, ctx: Pick<BuildContext, 'operatorNamespace'>): V1NetworkPolicy | undefined {
   const policy = server.spec.networkPolicy;
   if (!policy?.enabled) return undefined;

@@ -29,11 +29,31 @@ describe('McpServer status names the real blocker', () => {
     assert.match(cond(s, 'Ready').message, /^ConfigMap settings, Secret api-keys do not exist; the pods cannot start until they are created$/);
   });
 
-  it('a scale to zero: Ready says ScaledToZero', () => {
+  it('a settled scale to zero is Ready with reason ScaledToZero, and nothing serves (Available=False)', () => {
     const s = computeStatus(undefined, { ...base, deployment: stuck(0) }, T0);
-    assert.equal(cond(s, 'Ready').reason, 'ScaledToZero');
+    assert.deepEqual([cond(s, 'Ready').status, cond(s, 'Ready').reason], ['True', 'ScaledToZero']);
     assert.match(cond(s, 'Ready').message, /scaled to zero/);
+    assert.deepEqual([cond(s, 'Available').status, cond(s, 'Available').reason], ['False', 'ScaledToZero']);
     assert.equal(cond(s, 'Degraded').status, 'False');
+    assert.deepEqual([cond(s, 'Reconciling').status, cond(s, 'Stalled').status], ['False', 'False']);
+  });
+
+  it('a scale-down to zero with a pod still running, or not yet seen by the Deployment controller, is not settled', () => {
+    const down = stuck(0);
+    down.status!.replicas = 1;
+    const s = computeStatus(undefined, { ...base, deployment: down }, T0);
+    assert.deepEqual([cond(s, 'Ready').status, cond(s, 'Ready').reason], ['False', 'DeploymentProgressing']);
+    assert.match(cond(s, 'Ready').message, /scaling down to zero: 1 replicas still running/);
+    assert.equal(cond(s, 'Reconciling').status, 'True');
+    const unseen = stuck(0);
+    unseen.metadata!.generation = 2;
+    assert.equal(cond(computeStatus(undefined, { ...base, deployment: unseen }, T0), 'Ready').status, 'False');
+  });
+
+  it('a scale to zero with a missing Secret is not Ready: the pods could not start when scaled up', () => {
+    const s = computeStatus(undefined, { ...base, deployment: stuck(0), missingReferences: ['Secret api-keys'] }, T0);
+    assert.deepEqual([cond(s, 'Ready').status, cond(s, 'Ready').reason], ['False', 'MissingReference']);
+    assert.equal(cond(s, 'Stalled').status, 'True');
   });
 
   it('a brand-new invalid object does not claim that a last valid configuration keeps running', () => {

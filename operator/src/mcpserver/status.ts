@@ -61,7 +61,13 @@ function availability(deployment: V1Deployment | undefined): Availability {
   const observed = (status.observedGeneration ?? 0) >= (deployment.metadata?.generation ?? 0);
   const rolledOut = observed && updated >= desired && (status.replicas ?? 0) === updated;
   if (desired === 0) {
-    return { condition: { type: C.available, status: 'False', reason: REASONS.scaledToZero, message: 'scaled to zero replicas; the server starts again when it is scaled up' }, rolledOut, desired, ready };
+    // Zero is settled only once the Deployment controller has seen the scale-down and the last
+    // pod is gone; until then the server is still on its way down.
+    const settled = observed && (status.replicas ?? 0) === 0;
+    const condition: ConditionInput = settled
+      ? { type: C.available, status: 'False', reason: REASONS.scaledToZero, message: 'scaled to zero replicas; the server starts again when it is scaled up' }
+      : { type: C.available, status: 'False', reason: REASONS.deploymentProgressing, message: `scaling down to zero: ${status.replicas ?? 0} replicas still running` };
+    return { condition, rolledOut, desired, ready };
   }
   const deploymentAvailable = deployment.status?.conditions?.find((c) => c.type === 'Available')?.status === 'True';
   if (available >= 1 && deploymentAvailable) {
@@ -89,13 +95,19 @@ function describeVerified(v: Extract<VerificationResult, { ok: true }>): string 
 
 /**
  * Ready names what actually blocks the server: a missing Secret/ConfigMap (the pods cannot
- * start, so "the Deployment is progressing" would mislead), then availability (including a
- * scale to zero), then MCP verification.
+ * start, so "the Deployment is progressing" would mislead), then availability, then MCP
+ * verification. A settled scale to zero is Ready (reason ScaledToZero): zero replicas is the
+ * desired state (spec.replicas 0, KEDA idle), the spec is applied and every child is in place,
+ * so GitOps tools waiting on the object (Flux kstatus, Argo CD) see it as done, not stuck;
+ * Available=False still says that nothing serves right now.
  */
 function readyCondition(available: ConditionInput, verified: ConditionInput, missingReferences: string[]): ConditionInput {
   if (available.status !== 'True' && missingReferences.length > 0) {
     const list = missingReferences.join(', ');
     return { type: C.ready, status: 'False', reason: REASONS.missingReference, message: `${list} ${missingReferences.length === 1 ? 'does' : 'do'} not exist; the pods cannot start until ${missingReferences.length === 1 ? 'it is' : 'they are'} created` };
+  }
+  if (available.reason === REASONS.scaledToZero) {
+    return { type: C.ready, status: 'True', reason: REASONS.scaledToZero, message: 'scaled to zero replicas as the spec asks; the server starts when it is scaled up' };
   }
   const notReady = [available, verified].find((c) => c.status !== 'True');
   return notReady

@@ -2,7 +2,6 @@
 // duplicate Host headers, loopback origins, CORS preflights, API-key guessing, rate limits shared
 // by replicas through a real Redis, and daily quotas.
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
 import { connect } from 'node:net';
 import type { TestServer } from '../testing.ts';
 import { startTestServer } from '../testing.ts';
@@ -25,16 +24,7 @@ function rawHttp(port: number, head: string): Promise<string> {
 
 /** A lookup call from a given loopback source address (127.0.0.x), to tell clients apart. */
 function lookupFrom(url: string, localAddress: string, headers: Record<string, string>): Promise<RawResponse> {
-  return new Promise((resolve, reject) => {
-    const body = toolsCallBody('lookup', { word: 'a' });
-    const req = request(url, { method: 'POST', headers: toolsCallHeaders('lookup', headers), localAddress, agent: false }, (res) => {
-      let text = '';
-      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
+  return rawRequest(url, { method: 'POST', headers: toolsCallHeaders('lookup', headers), body: toolsCallBody('lookup', { word: 'a' }), localAddress });
 }
 
 describe('kit hardening probes', function () {
@@ -126,6 +116,69 @@ describe('kit hardening probes', function () {
       assert.ok(Number(blocked.headers['retry-after']) >= 1);
       // Another client is not affected.
       assert.equal((await lookupFrom(server.url, '127.0.0.2', { 'x-api-key': 'the-right-key' })).status, 200);
+    });
+  });
+
+  describe('behind a trusted proxy (TRUSTED_PROXY_CIDRS)', () => {
+    // 127.0.0.1 plays the Ingress controller; 127.0.0.2 is a client reaching the pod directly.
+    const guess = (server: TestServer, from: string, forwardedFor: string | undefined, key = 'wrong') =>
+      lookupFrom(server.url, from, { 'x-api-key': key, ...(forwardedFor !== undefined && { 'x-forwarded-for': forwardedFor }) });
+    const statusesOf = async (count: number, send: (i: number) => Promise<RawResponse>) => {
+      const statuses: Record<number, number> = {};
+      for (let i = 0; i < count; i += 1) {
+        const { status } = await send(i);
+        statuses[status] = (statuses[status] ?? 0) + 1;
+      }
+      return statuses;
+    };
+
+    it('throttles each client behind the proxy on its own: one guesser does not lock out the others', async () => {
+      const server = await start({ API_KEYS: 'the-right-key', AUTH_FAILURES_PER_MINUTE: '5', TRUSTED_PROXY_CIDRS: '127.0.0.1/32' });
+      assert.deepEqual(await statusesOf(8, () => guess(server, '127.0.0.1', '203.0.113.5')), { 401: 5, 429: 3 });
+      // Everybody else arrives through the same proxy address and is served.
+      assert.equal((await guess(server, '127.0.0.1', '198.51.100.7', 'the-right-key')).status, 200);
+      assert.equal((await guess(server, '127.0.0.1', '198.51.100.8')).status, 401);
+      // The proxy appends the real peer: a client's own forged entries to the left do not help it.
+      assert.equal((await guess(server, '127.0.0.1', '1.1.1.1, 203.0.113.5', 'the-right-key')).status, 429);
+    });
+
+    it('ignores X-Forwarded-For from a peer that is not a trusted proxy: spoofing a new address per guess does not escape', async () => {
+      const server = await start({ API_KEYS: 'the-right-key', AUTH_FAILURES_PER_MINUTE: '5', TRUSTED_PROXY_CIDRS: '127.0.0.1/32' });
+      assert.deepEqual(await statusesOf(8, (i) => guess(server, '127.0.0.2', `203.0.113.${i + 1}`)), { 401: 5, 429: 3 });
+      // Nor can it frame another client: the proxy's clients are unaffected.
+      assert.equal((await guess(server, '127.0.0.1', '203.0.113.1', 'the-right-key')).status, 200);
+    });
+
+    it('without TRUSTED_PROXY_CIDRS the header is never read', async () => {
+      const server = await start({ API_KEYS: 'the-right-key', AUTH_FAILURES_PER_MINUTE: '3' });
+      assert.deepEqual(await statusesOf(5, (i) => guess(server, '127.0.0.1', `203.0.113.${i + 1}`)), { 401: 3, 429: 2 });
+    });
+
+    it('survives garbage, long and IPv6 chains: garbage keys on the proxy, an IPv6 /64 is one client', async () => {
+      const server = await start({ API_KEYS: 'the-right-key', AUTH_FAILURES_PER_MINUTE: '4', TRUSTED_PROXY_CIDRS: '127.0.0.1/32' });
+      const garbage = ['unknown', '<script>alert(1)</script>', '999.999.999.999', '", 1.2.3.4', ' , , '];
+      for (const value of garbage) assert.equal((await guess(server, '127.0.0.1', value)).status, 401, value);
+      // Those four failures counted against the proxy's own address, not a made-up client.
+      assert.equal((await guess(server, '127.0.0.1', undefined, 'the-right-key')).status, 429);
+      assert.equal((await guess(server, '127.0.0.1', '198.51.100.9', 'the-right-key')).status, 200);
+      // A long chain (about 8 KiB of hops) is answered, from the right-most untrusted hop.
+      const long = `${Array.from({ length: 500 }, (_, i) => `192.0.2.${i % 250}`).join(', ')}, 198.51.100.10`;
+      assert.equal((await guess(server, '127.0.0.1', long, 'the-right-key')).status, 200);
+      // Rotating through one IPv6 /64 is one client.
+      const ipv6 = await statusesOf(6, (i) => guess(server, '127.0.0.1', i % 2 === 0 ? `2001:db8:5:6::${i + 1}` : `[2001:db8:5:6:ffff::${i + 1}]:443`));
+      assert.deepEqual(ipv6, { 401: 4, 429: 2 });
+      assert.equal((await guess(server, '127.0.0.1', '2001:db8:5:7::1', 'the-right-key')).status, 200, 'the next /64 is another client');
+    });
+
+    it('keys rate limits without auth by the client behind the proxy', async () => {
+      const server = await start({ RATE_LIMIT_RPS: '0.05', RATE_LIMIT_BURST: '2', TRUSTED_PROXY_CIDRS: '127.0.0.1/32' });
+      const through = (client: string) => lookupFrom(server.url, '127.0.0.1', { 'x-forwarded-for': client });
+      assert.deepEqual([(await through('203.0.113.5')).status, (await through('203.0.113.5')).status, (await through('203.0.113.5')).status], [200, 200, 429]);
+      assert.equal((await through('203.0.113.6')).status, 200);
+    });
+
+    it('refuses to start on an entry that is not an address or range', async () => {
+      await assert.rejects(start({ TRUSTED_PROXY_CIDRS: '10.0.0.0/8,ingress-nginx' }), /TRUSTED_PROXY_CIDRS: "ingress-nginx" is not an IP address or CIDR range/);
     });
   });
 

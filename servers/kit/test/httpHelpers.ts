@@ -8,9 +8,10 @@ export interface RawResponse {
   body: string;
 }
 
-export function rawRequest(url: string, options: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {}): Promise<RawResponse> {
+/** `localAddress`: the source address (127.0.0.x) to tell clients apart on loopback. */
+export function rawRequest(url: string, options: { method?: string; headers?: Record<string, string>; body?: string | Buffer; localAddress?: string } = {}): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: options.method ?? 'GET', headers: options.headers, agent: false }, (res) => {
+    const req = request(url, { method: options.method ?? 'GET', headers: options.headers, agent: false, ...(options.localAddress !== undefined && { localAddress: options.localAddress }) }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));

@@ -1,14 +1,17 @@
 // One stdio MCP server process behind an SDK client: spawned, initialised once, its stderr
-// forwarded line by line to the log, its exit reported so the pool can replace it. Requests the
+// forwarded line by line to the log (bounded per line), its exit reported so the pool can replace it. Requests the
 // process sends to us (sampling, elicitation, roots) are refused at once with a clear error:
 // behind a stateless HTTP endpoint there is no client session to forward them to.
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { BoundedLineSplitter } from './stderr-lines.ts';
 import type { BridgeLogger, StdioCommand } from './types.ts';
 
 export const BRIDGE_CLIENT_INFO = { name: 'mcpfleet-stdio-bridge', version: '0.1.0' };
+
+/** The longest stderr line logged; the rest of a longer line is counted and dropped. */
+export const MAX_STDERR_LINE_BYTES = 4_000;
 
 export const REFUSED_SERVER_REQUEST =
   'The stdio bridge serves stateless HTTP clients and cannot forward server-initiated requests (sampling, elicitation, roots) to them; the request was refused.';
@@ -45,9 +48,13 @@ export class StdioWorker {
     // The pipe exists before start(), so no early stderr line is lost.
     const stderr = this.transport.stderr as Readable | null;
     if (stderr) {
-      createInterface({ input: stderr, crlfDelay: Infinity }).on('line', (line) => {
-        if (line.trim() !== '') this.logger.info('stdio server stderr', { process: this.index, pid: this.transport.pid, line: line.slice(0, 4000) });
+      const lines = new BoundedLineSplitter(MAX_STDERR_LINE_BYTES, (record) => {
+        const source = { process: this.index, pid: this.transport.pid };
+        if ('droppedBytes' in record) this.logger.warn('stdio server stderr line truncated', { ...source, droppedBytes: record.droppedBytes });
+        else this.logger.info('stdio server stderr', { ...source, line: record.line, ...(record.truncated && { truncated: true }) });
       });
+      stderr.on('data', (chunk: Buffer | string) => lines.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk));
+      stderr.on('end', () => lines.end());
     }
   }
 

@@ -13,6 +13,7 @@ import { connectClient, resultText, startTestServer, TEST_PROTOCOLS, type TestSe
 import { ConfigError } from '../../kit/env.ts';
 import { childEnvironment, parseStdioBridgeConfig } from '../config.ts';
 import { openStdioBridgeServer } from '../open.ts';
+import { MAX_STDERR_LINE_BYTES } from '../lib/worker.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -137,6 +138,26 @@ describe('stdio bridge over MCP HTTP', function () {
     it('puts the stdio servers\' stderr in the log', async () => {
       await pollUntil(() => (logs.text().match(/fixture \d+ ready/g) ?? []).length >= 3, 'three ready lines on stderr');
       assert.match(logs.text(), /"message":"stdio server stderr"/);
+    });
+
+    it('bounds a stderr line: 10 MiB without a newline is logged truncated at the cap and the server keeps answering', async () => {
+      const client = await connectClient(server.url);
+      try {
+        const flood = (await client.callTool({ name: 'stderr_flood', arguments: { bytes: 10 * 1024 * 1024 } })) as ToolResult;
+        assert.equal(resultText(flood), 'wrote 10485760');
+        // Logged as soon as the cap is reached, before any newline arrives.
+        await pollUntil(() => /"truncated":true/.test(logs.text()), 'the truncated line is logged');
+        const truncated = logs.text().split('\n').map((line) => (line.startsWith('{') ? (JSON.parse(line) as { line?: string; truncated?: boolean }) : {})).find((entry) => entry.truncated === true)!;
+        assert.equal(truncated.line, 'x'.repeat(MAX_STDERR_LINE_BYTES));
+        assert.ok(!(await client.callTool({ name: 'whoami', arguments: {} }) as ToolResult).isError);
+        await Promise.all([0, 1, 2].map(() => client.callTool({ name: 'stderr_line', arguments: { text: 'after the flood' } })));
+        await pollUntil(() => /"droppedBytes":\d+/.test(logs.text()) && /"line":"after the flood"/.test(logs.text()), 'the drop count and the next line are logged');
+        const dropped = Number(/"droppedBytes":(\d+)/.exec(logs.text())![1]);
+        // The flooded process's 'after the flood' ends that same over-long line.
+        assert.equal(dropped, 10 * 1024 * 1024 - MAX_STDERR_LINE_BYTES + 'after the flood'.length);
+      } finally {
+        await client.close();
+      }
     });
 
     it('spreads concurrent requests across the processes', async () => {

@@ -1,5 +1,5 @@
 // Test-only stdio MCP server (run as a child process by the bridge tests): reports its pid,
-// writes to stderr, can crash on request, can be slow, and sends a sampling request to its client
+// writes to stderr (also floods it without a newline), can crash on request, can be slow, and sends a sampling request to its client
 // without checking the client's capabilities, like a careless third-party server would.
 import { McpServer } from '@modelcontextprotocol/server';
 import { StdioServerTransport } from '@modelcontextprotocol/server/stdio';
@@ -22,6 +22,19 @@ server.registerTool('crash', { description: 'Exits the process at once.', inputS
 server.registerTool('noise', { description: 'Writes a line that is not JSON-RPC to stdout, then answers.', inputSchema: z.object({}) }, async () => {
   process.stdout.write('this is not json-rpc\n');
   return { content: [{ type: 'text', text: 'noisy' }] };
+});
+
+server.registerTool('stderr_flood', { description: 'Writes this many bytes to stderr without a newline, then answers.', inputSchema: z.object({ bytes: z.number().int().min(1).max(64 * 1024 * 1024) }) }, async ({ bytes }) => {
+  const chunk = Buffer.alloc(64 * 1024, 'x');
+  for (let left = bytes; left > 0; left -= chunk.length) {
+    if (!process.stderr.write(left >= chunk.length ? chunk : chunk.subarray(0, left))) await new Promise((resolve) => process.stderr.once('drain', resolve));
+  }
+  return { content: [{ type: 'text', text: `wrote ${bytes}` }] };
+});
+
+server.registerTool('stderr_line', { description: 'Writes one line to stderr.', inputSchema: z.object({ text: z.string().max(200) }) }, async ({ text }) => {
+  process.stderr.write(`${text}\n`);
+  return { content: [{ type: 'text', text: 'written' }] };
 });
 
 server.registerTool('ask_sampling', { description: 'Asks the client to sample an LLM.', inputSchema: z.object({}) }, async (_args, ctx) => {

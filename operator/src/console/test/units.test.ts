@@ -9,7 +9,6 @@ import { addScrape, emptyCounters, histogramQuantile, pointBetween } from '../me
 import { checkCsrf, checkHost, isAllowedHost } from '../security.ts';
 import { viewerOf } from '../viewer.ts';
 import { parseConsoleConfig } from '../config.ts';
-import { firstApiKey } from '../api-key.ts';
 import { argumentsOf, fieldsOf, initialValues, parseRawArguments } from '../../../../console/src/schema-form.ts';
 import { applyFleetEvent, filterRows } from '../../../../console/src/fleet-state.ts';
 import type { FleetRow } from '../api-types.ts';
@@ -147,12 +146,6 @@ mcp_tool_call_duration_seconds_count{tool="kv_get",outcome="success"} ${fast + s
     assert.equal(parseConsoleConfig(['--user-header', 'X-User'], { KUBERNETES_SERVICE_HOST: '10.0.0.1' }).mode, 'proxy');
     assert.throws(() => parseConsoleConfig(['--port', '70000', '--mcp-timeout', 'soon', '--user-header', 'bad header'], {}), (e: Error) => /--port/.test(e.message) && /--mcp-timeout/.test(e.message) && /--user-header/.test(e.message));
     assert.throws(() => parseConsoleConfig(['--nope'], {}));
-  });
-
-  it('reads the first API key of a Secret', () => {
-    assert.equal(firstApiKey({ data: { keys: Buffer.from('# comment\n\n  k1 \nk2').toString('base64') } }, 'keys'), 'k1');
-    assert.equal(firstApiKey({ stringData: { keys: 'k' } }, 'keys'), 'k');
-    assert.equal(firstApiKey({ data: {} }, 'keys'), undefined);
   });
 
   describe('frontend logic', () => {
