@@ -12,6 +12,7 @@ import type { ReadableSpan, Sampler, SpanExporter, SpanProcessor } from '@opente
 import { AlwaysOffSampler, AlwaysOnSampler, BatchSpanProcessor, ParentBasedSampler, SimpleSpanProcessor, TraceIdRatioBasedSampler, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { EnabledTracingConfig, TracingConfig } from './config.ts';
 import { parseTracingConfig } from './config.ts';
+import { setTracingActive } from './state.ts';
 
 export interface StartTracingOptions {
   /** The default service.name; OTEL_SERVICE_NAME wins when set. */
@@ -146,6 +147,9 @@ export async function startTracing(options: StartTracingOptions): Promise<Tracin
   context.setGlobalContextManager(contextManager);
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   trace.setGlobalTracerProvider(provider);
+  // Loaded only when tracing is on, like the exporter.
+  const upstreams = (await import('./upstreams.ts')).instrumentUpstreams();
+  setTracingActive(true);
 
   let stopping: Promise<void> | undefined;
   return {
@@ -154,9 +158,11 @@ export async function startTracing(options: StartTracingOptions): Promise<Tracin
     forceFlush: (timeoutMs = 5000) => withDeadline(provider.forceFlush({ timeoutMillis: timeoutMs }), timeoutMs),
     shutdown: (timeoutMs = 5000) =>
       (stopping ??= (async () => {
+        upstreams.disable();
         await withDeadline(provider.shutdown(), timeoutMs);
         // Only unregister what is still ours: a later start may have replaced it.
         if ((trace.getTracerProvider() as { getDelegate?: () => unknown }).getDelegate?.() === provider) {
+          setTracingActive(false);
           trace.disable();
           context.disable();
           propagation.disable();
