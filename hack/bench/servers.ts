@@ -18,7 +18,7 @@ import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
-type Variant = 'plain' | 'sdk-example' | 'kit' | 'kit-sdk-path' | 'kit-proxy' | 'upstream' | 'kit-traced';
+type Variant = 'plain' | 'sdk-example' | 'kit' | 'kit-sdk-path' | 'kit-proxy' | 'upstream' | 'kit-traced' | 'kit-untraced';
 const VARIANTS: Variant[] = (process.env.BENCH_VARIANTS?.split(',') as Variant[] | undefined) ?? ['plain', 'sdk-example', 'kit', 'kit-proxy', 'kit-traced'];
 /** Extra node flags for the server processes, e.g. BENCH_CHILD_FLAGS=--cpu-prof for profiling. */
 const CHILD_FLAGS = (process.env.BENCH_CHILD_FLAGS ?? '').split(' ').filter(Boolean);
@@ -28,6 +28,18 @@ const PHASES = [
   { name: 'c=32', concurrency: 32, maxRequests: Math.round(40_000 * SCALE), maxSeconds: 10 * SCALE + 1 },
 ];
 const HEAP_CALLS = Math.round(50_000 * SCALE);
+/** Alternating runs per phase when a variant is measured against its baseline. */
+const ROUNDS = 3;
+/** Variants measured interleaved with a baseline server: which one it serves, and its name in the results. */
+const COMPANIONS: Partial<Record<Variant, { serve: Variant; as: Variant }>> = {
+  'kit-proxy': { serve: 'sdk-example', as: 'upstream' },
+  'kit-traced': { serve: 'kit', as: 'kit-untraced' },
+};
+
+function medianByRps(runs: PhaseResult[]): PhaseResult {
+  const sorted = [...runs].sort((a, b) => a.rps - b.rps);
+  return sorted[Math.floor(sorted.length / 2)] as PhaseResult;
+}
 const HEAP_MAX_SECONDS = 90;
 
 const REQUEST_BODY = JSON.stringify({
@@ -246,20 +258,33 @@ async function benchMain(): Promise<void> {
   if (sink) process.env.BENCH_OTLP_ENDPOINT = sink.url;
   const results = new Map<Variant, { phases: PhaseResult[]; heapPerRequest: number; heapCalls: number; heapErrors: number }>();
   for (const variant of VARIANTS) {
-    // The proxy fronts its own SDK-pattern upstream process (a third-party server stand-in).
-    const upstream = variant === 'kit-proxy' ? await startChild('sdk-example') : undefined;
-    const { child, port } = await startChild(variant, upstream?.port);
+    // A variant compared with a baseline gets it in its own process, measured interleaved with it
+    // (ROUNDS alternating runs per phase, the median kept), so both see the same machine load:
+    // the proxy fronts its own SDK-pattern upstream (a third-party server stand-in); the traced
+    // kit is compared with the same kit untraced.
+    const companion = COMPANIONS[variant];
+    const baseline = companion ? await startChild(companion.serve) : undefined;
+    const { child, port } = await startChild(variant, variant === 'kit-proxy' ? baseline?.port : undefined);
     try {
       await runPhase(port, 8, Math.round(2000 * SCALE), 5); // warm-up: JIT, pools, caches
+      if (baseline) await runPhase(baseline.port, 8, Math.round(2000 * SCALE), 5);
       const phases: PhaseResult[] = [];
-      const upstreamPhases: PhaseResult[] = [];
+      const baselinePhases: PhaseResult[] = [];
       for (const phase of PHASES) {
-        // The bare upstream is measured right before the proxy in front of it, phase by phase, so
-        // the two figures see the same machine load (other work on a shared host shifts both alike).
-        if (upstream) upstreamPhases.push(await runPhase(upstream.port, phase.concurrency, phase.maxRequests, phase.maxSeconds));
-        phases.push(await runPhase(port, phase.concurrency, phase.maxRequests, phase.maxSeconds));
+        if (!baseline) {
+          phases.push(await runPhase(port, phase.concurrency, phase.maxRequests, phase.maxSeconds));
+          continue;
+        }
+        const mine: PhaseResult[] = [];
+        const theirs: PhaseResult[] = [];
+        for (let round = 0; round < ROUNDS; round += 1) {
+          theirs.push(await runPhase(baseline.port, phase.concurrency, phase.maxRequests, phase.maxSeconds));
+          mine.push(await runPhase(port, phase.concurrency, phase.maxRequests, phase.maxSeconds));
+        }
+        phases.push(medianByRps(mine));
+        baselinePhases.push(medianByRps(theirs));
       }
-      if (upstream) results.set('upstream', { phases: upstreamPhases, heapPerRequest: Number.NaN, heapCalls: 0, heapErrors: 0 });
+      if (baseline && companion) results.set(companion.as, { phases: baselinePhases, heapPerRequest: Number.NaN, heapCalls: 0, heapErrors: 0 });
       // Heap retained: heap after GC, before and after HEAP_CALLS more calls.
       const before = await heapOf(child);
       const heapRun = await runPhase(port, 32, HEAP_CALLS, HEAP_MAX_SECONDS);
@@ -270,8 +295,8 @@ async function benchMain(): Promise<void> {
       child.send({ type: 'exit' });
       await new Promise((resolve) => setTimeout(resolve, CHILD_FLAGS.length > 0 ? 2000 : 100));
       child.kill('SIGKILL');
-      upstream?.child.removeAllListeners('exit');
-      upstream?.child.kill('SIGKILL');
+      baseline?.child.removeAllListeners('exit');
+      baseline?.child.kill('SIGKILL');
     }
   }
 
@@ -305,7 +330,7 @@ async function benchMain(): Promise<void> {
   if (results.has('kit-traced') && sink) {
     const p50c1 = (v: Variant) => results.get(v)?.phases[0]?.p50 ?? 0;
     const p99 = (v: Variant) => results.get(v)?.phases[last]?.p99 ?? 0;
-    console.log(`  kit tracing on / off      = ${ratio('kit-traced', 'kit')}x throughput; p50 at c=1 ${(p50c1('kit-traced') - p50c1('kit')).toFixed(2)} ms added, p99 at c=32 ${(p99('kit-traced') - p99('kit')).toFixed(2)} ms added (every call sampled; ${(sink.bytes() / 1e6).toFixed(1)} MB of OTLP/protobuf exported)`);
+    console.log(`  kit tracing on / off      = ${ratio('kit-traced', 'kit-untraced')}x throughput; p50 at c=1 ${(p50c1('kit-traced') - p50c1('kit-untraced')).toFixed(2)} ms added, p99 at c=32 ${(p99('kit-traced') - p99('kit-untraced')).toFixed(2)} ms added (every call sampled, measured interleaved; ${(sink.bytes() / 1e6).toFixed(1)} MB of OTLP/protobuf exported)`);
     sink.close();
   }
 }

@@ -124,33 +124,33 @@ export function traceExchange(req: IncomingMessage, res: ServerResponse, route: 
   });
 
   const enter = (body: unknown): Context => {
-      if (httpSpan) return trace.setSpan(context.active(), httpSpan);
-      const inHttp = startHttpSpan(incomingTraceContext(req.headers, body));
-      const single = singleRequest(body);
-      if (single === undefined) return inHttp;
-      const sessionId = headerValue(req.headers['mcp-session-id']);
-      const protocolVersion = single.protocolVersion ?? headerValue(req.headers['mcp-protocol-version']);
-      mcpSpan = kitTracer().startSpan(
-        single.tool ? `${single.method} ${single.tool}` : single.method,
-        {
-          kind: SpanKind.SERVER,
-          startTime,
-          attributes: {
-            [ATTR.mcpMethod]: single.method,
-            ...(single.id !== undefined && { [ATTR.jsonRpcRequestId]: String(single.id) }),
-            ...(single.tool !== undefined && { [ATTR.toolName]: single.tool, [ATTR.operationName]: 'execute_tool' }),
-            ...(sessionId !== undefined && { [ATTR.mcpSessionId]: cut(sessionId) }),
-            ...(protocolVersion !== undefined && { [ATTR.mcpProtocolVersion]: cut(protocolVersion) }),
-          },
+    if (httpSpan) return trace.setSpan(context.active(), httpSpan);
+    const inHttp = startHttpSpan(incomingTraceContext(req.headers, body));
+    const single = singleRequest(body);
+    if (single === undefined) return inHttp;
+    const sessionId = headerValue(req.headers['mcp-session-id']);
+    const protocolVersion = single.protocolVersion ?? headerValue(req.headers['mcp-protocol-version']);
+    mcpSpan = kitTracer().startSpan(
+      single.tool ? `${single.method} ${single.tool}` : single.method,
+      {
+        kind: SpanKind.SERVER,
+        startTime,
+        attributes: {
+          [ATTR.mcpMethod]: single.method,
+          ...(single.id !== undefined && { [ATTR.jsonRpcRequestId]: String(single.id) }),
+          ...(single.tool !== undefined && { [ATTR.toolName]: single.tool, [ATTR.operationName]: 'execute_tool' }),
+          ...(sessionId !== undefined && { [ATTR.mcpSessionId]: cut(sessionId) }),
+          ...(protocolVersion !== undefined && { [ATTR.mcpProtocolVersion]: cut(protocolVersion) }),
         },
-        inHttp,
-      );
-      let inMcp = trace.setSpan(inHttp, mcpSpan);
-      if (single.tool !== undefined) {
-        pending = { tool: single.tool, span: mcpSpan, claimed: false };
-        inMcp = inMcp.setValue(PENDING_CALL, pending);
-      }
-      return inMcp;
+      },
+      inHttp,
+    );
+    let inMcp = trace.setSpan(inHttp, mcpSpan);
+    if (single.tool !== undefined) {
+      pending = { tool: single.tool, span: mcpSpan, claimed: false };
+      inMcp = inMcp.setValue(PENDING_CALL, pending);
+    }
+    return inMcp;
   };
   return { run: (body, handler) => context.with(enter(body), handler) };
 }

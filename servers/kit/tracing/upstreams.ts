@@ -1,7 +1,8 @@
 // Child spans for what tools call, without patching modules: outbound fetch through the official
 // undici instrumentation (it listens on undici's diagnostics channels and injects traceparent),
-// Redis through node-redis's own tracing channel (no OpenTelemetry instrumentation supports
-// node-redis v6 yet, so the kit subscribes to the channel the client publishes). Spans are only
+// Redis through node-redis's own tracing channel (the official redis instrumentation covers
+// redis below v6 and patches modules at load time; node-redis v6 publishes a TracingChannel, so
+// the kit subscribes to that instead). Spans are only
 // made inside a trace (never a root span for background work such as key refreshes), and never
 // carry a query string or command arguments: they hold API keys and tool argument values.
 import { tracingChannel } from 'node:diagnostics_channel';
