@@ -8,6 +8,7 @@ import { DEFAULT_OTLP_TRACES_URL, parseTracingConfig } from '../config.ts';
 import { incomingTraceContext, traceContextFromHeaders, traceContextFromMeta, traceHeadersFor, withTraceMeta } from '../propagation.ts';
 import { inChildSpan, kitTracer } from '../spans.ts';
 import { startTracing } from '../start.ts';
+import { traceUpstreamExchange } from '../../../proxy/tracing.ts';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const PARENT_ID = '00f067aa0ba902b7';
@@ -209,6 +210,44 @@ describe('startTracing', () => {
     } finally {
       hanging.closeAllConnections();
       await new Promise((resolve) => hanging.close(resolve));
+    }
+  });
+});
+
+describe('the proxy hop (traceUpstreamExchange)', () => {
+  const upstream = new URL('http://127.0.0.1:3001/mcp?token=secret');
+  const call = (meta?: Record<string, unknown>) => ({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 't', ...(meta && { _meta: meta }) } });
+
+  it('passes the client context through untouched while tracing is off', () => {
+    const headers = { traceparent: TRACEPARENT, 'content-type': 'application/json' };
+    const body = call({ traceparent: META_TRACEPARENT });
+    const hop = traceUpstreamExchange(upstream, 'POST', headers, body);
+    assert.equal(hop.headers, headers);
+    assert.equal(hop.body, body);
+    hop.end(200);
+  });
+
+  it('replaces traceparent with its own span, in the headers and in _meta only where the message had one', async () => {
+    const exporter = new InMemorySpanExporter();
+    const handle = await startTracing({ serviceName: 'proxy-unit', env: {}, exporter });
+    try {
+      const parent = traceContextFromHeaders({ traceparent: TRACEPARENT })!;
+      const hop = context.with(parent, () => traceUpstreamExchange(upstream, 'POST', { traceparent: TRACEPARENT, tracestate: 'a=1', accept: 'x' }, [call({ traceparent: META_TRACEPARENT }), call()]));
+      hop.end(502);
+      await handle.forceFlush();
+      const [span] = exporter.getFinishedSpans();
+      // A batch has no single method: the span is named after the HTTP method.
+      assert.equal(span?.name, 'POST upstream');
+      const own = `00-${TRACE_ID}-${span!.spanContext().spanId}-01`;
+      assert.deepEqual(hop.headers, { accept: 'x', traceparent: own });
+      const [withMeta, without] = hop.body as ReturnType<typeof call>[];
+      assert.equal((withMeta!.params._meta as Record<string, unknown>).traceparent, own);
+      assert.equal(without!.params._meta, undefined);
+      assert.equal(span!.parentSpanContext?.spanId, PARENT_ID);
+      assert.equal(span!.attributes['url.full'], 'http://127.0.0.1:3001/mcp', 'no query string');
+      assert.equal(span!.attributes['error.type'], '502');
+    } finally {
+      await handle.shutdown();
     }
   });
 });
