@@ -6,6 +6,7 @@ import { parseKitConfig } from './kit/config.ts';
 import { ConfigError } from './kit/env.ts';
 import { createLogger } from './kit/logger.ts';
 import { startHttpKit, startStdioKit } from './kit/runtime.ts';
+import { TRACE_FLUSH_TIMEOUT_MS, startProcessTracing } from './kit/tracing/process.ts';
 
 function isConfigError(error: unknown): boolean {
   return error instanceof ConfigError;
@@ -39,6 +40,14 @@ export async function runServer(name: string, opener: CatalogOpener): Promise<vo
     logger.error('unhandled rejection', { error: reason instanceof Error ? { message: reason.message, stack: reason.stack } : String(reason) });
   });
 
+  let tracing;
+  try {
+    tracing = await startProcessTracing(name, logger);
+  } catch (error) {
+    process.stderr.write(`mcpfleet-server: ${(error as Error).message}\n`);
+    process.exit(isConfigError(error) ? 2 : 1);
+  }
+
   let catalogServer;
   try {
     catalogServer = await opener(process.env, { logger, httpTimeoutMs: config.httpTimeoutMs });
@@ -49,11 +58,12 @@ export async function runServer(name: string, opener: CatalogOpener): Promise<vo
 
   if (config.transport === 'stdio') {
     const kit = await startStdioKit(catalogServer, config, { logger });
-    const stop = () => void kit.shutdown().then(() => process.exit(0));
+    const stop = () => void kit.shutdown().then(() => tracing.shutdown(TRACE_FLUSH_TIMEOUT_MS)).then(() => process.exit(0));
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
     await kit.closed;
     await kit.shutdown();
+    await tracing.shutdown(TRACE_FLUSH_TIMEOUT_MS);
     process.exit(0);
   }
 
@@ -61,7 +71,8 @@ export async function runServer(name: string, opener: CatalogOpener): Promise<vo
   const stop = (signal: string) => {
     logger.info('signal received', { signal });
     kit.shutdown().then(
-      () => process.exit(0),
+      // Spans of the drained requests are flushed after the drain, within a deadline of their own.
+      () => tracing.shutdown(TRACE_FLUSH_TIMEOUT_MS).then(() => process.exit(0)),
       (error: unknown) => {
         logger.error('shutdown failed', { error: (error as Error).message });
         process.exit(1);

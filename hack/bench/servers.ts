@@ -3,7 +3,9 @@
 // per request through createMcpHandler — what a user gets without the kit), all measured in the
 // same run, each server in its own child process. Also the kit in proxy mode (the sidecar of image
 // servers, with a tool policy) in front of the SDK-pattern server, so one run gives kit direct vs
-// kit as a proxy vs the bare upstream. Also the heap retained per request after 50,000 calls.
+// kit as a proxy vs the bare upstream. Also the kit with tracing on (every call sampled, spans
+// exported as OTLP/protobuf to a loopback receiver in this process) against the kit with it off.
+// Also the heap retained per request after 50,000 calls.
 // Every phase is capped in requests and seconds.
 //
 //   npm run bench:servers            (or: node hack/bench/servers.ts)
@@ -16,8 +18,8 @@ import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
-type Variant = 'plain' | 'sdk-example' | 'kit' | 'kit-sdk-path' | 'kit-proxy' | 'upstream';
-const VARIANTS: Variant[] = (process.env.BENCH_VARIANTS?.split(',') as Variant[] | undefined) ?? ['plain', 'sdk-example', 'kit', 'kit-proxy'];
+type Variant = 'plain' | 'sdk-example' | 'kit' | 'kit-sdk-path' | 'kit-proxy' | 'upstream' | 'kit-traced' | 'kit-untraced';
+const VARIANTS: Variant[] = (process.env.BENCH_VARIANTS?.split(',') as Variant[] | undefined) ?? ['plain', 'sdk-example', 'kit', 'kit-proxy', 'kit-traced'];
 /** Extra node flags for the server processes, e.g. BENCH_CHILD_FLAGS=--cpu-prof for profiling. */
 const CHILD_FLAGS = (process.env.BENCH_CHILD_FLAGS ?? '').split(' ').filter(Boolean);
 const SCALE = Math.min(1, Math.max(0.05, Number(process.env.BENCH_SCALE ?? '1')));
@@ -26,6 +28,18 @@ const PHASES = [
   { name: 'c=32', concurrency: 32, maxRequests: Math.round(40_000 * SCALE), maxSeconds: 10 * SCALE + 1 },
 ];
 const HEAP_CALLS = Math.round(50_000 * SCALE);
+/** Alternating runs per phase when a variant is measured against its baseline. */
+const ROUNDS = 3;
+/** Variants measured interleaved with a baseline server: which one it serves, and its name in the results. */
+const COMPANIONS: Partial<Record<Variant, { serve: Variant; as: Variant }>> = {
+  'kit-proxy': { serve: 'sdk-example', as: 'upstream' },
+  'kit-traced': { serve: 'kit', as: 'kit-untraced' },
+};
+
+function medianByRps(runs: PhaseResult[]): PhaseResult {
+  const sorted = [...runs].sort((a, b) => a.rps - b.rps);
+  return sorted[Math.floor(sorted.length / 2)] as PhaseResult;
+}
 const HEAP_MAX_SECONDS = 90;
 
 const REQUEST_BODY = JSON.stringify({
@@ -102,6 +116,10 @@ async function serveVariant(variant: Variant, upstreamPort: number | undefined):
     return proxy.port;
   }
 
+  if (variant === 'kit-traced') {
+    const { startTracing } = await import('../../servers/kit/tracing/start.ts');
+    await startTracing({ serviceName: 'bench', env: { OTEL_EXPORTER_OTLP_ENDPOINT: process.env.BENCH_OTLP_ENDPOINT, OTEL_TRACES_SAMPLER: 'always_on' } });
+  }
   const { parseKitConfig } = await import('../../servers/kit/config.ts');
   const { startHttpKit } = await import('../../servers/kit/runtime.ts');
   const { defineTool } = await import('../../servers/kit/tool.ts');
@@ -223,24 +241,50 @@ function heapOf(child: ChildProcess): Promise<number> {
 
 const fmt = (value: number, digits = 0) => value.toFixed(digits).padStart(8);
 
+/** An OTLP/HTTP receiver that accepts and discards span exports (an empty ExportTraceServiceResponse). */
+async function startOtlpSink(): Promise<{ url: string; bytes: () => number; close(): void }> {
+  let received = 0;
+  const server = createServer((req, res) => {
+    req.on('data', (chunk: Buffer) => (received += chunk.length));
+    req.on('end', () => res.writeHead(200, { 'content-type': 'application/x-protobuf', 'content-length': '0' }).end());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, bytes: () => received, close: () => server.close() };
+}
+
 async function benchMain(): Promise<void> {
   console.log(`servers benchmark: trivial tools/call (2026-07-28), node ${process.version}, scale ${SCALE}`);
+  const sink = VARIANTS.includes('kit-traced') ? await startOtlpSink() : undefined;
+  if (sink) process.env.BENCH_OTLP_ENDPOINT = sink.url;
   const results = new Map<Variant, { phases: PhaseResult[]; heapPerRequest: number; heapCalls: number; heapErrors: number }>();
   for (const variant of VARIANTS) {
-    // The proxy fronts its own SDK-pattern upstream process (a third-party server stand-in).
-    const upstream = variant === 'kit-proxy' ? await startChild('sdk-example') : undefined;
-    const { child, port } = await startChild(variant, upstream?.port);
+    // A variant compared with a baseline gets it in its own process, measured interleaved with it
+    // (ROUNDS alternating runs per phase, the median kept), so both see the same machine load:
+    // the proxy fronts its own SDK-pattern upstream (a third-party server stand-in); the traced
+    // kit is compared with the same kit untraced.
+    const companion = COMPANIONS[variant];
+    const baseline = companion ? await startChild(companion.serve) : undefined;
+    const { child, port } = await startChild(variant, variant === 'kit-proxy' ? baseline?.port : undefined);
     try {
       await runPhase(port, 8, Math.round(2000 * SCALE), 5); // warm-up: JIT, pools, caches
+      if (baseline) await runPhase(baseline.port, 8, Math.round(2000 * SCALE), 5);
       const phases: PhaseResult[] = [];
-      const upstreamPhases: PhaseResult[] = [];
+      const baselinePhases: PhaseResult[] = [];
       for (const phase of PHASES) {
-        // The bare upstream is measured right before the proxy in front of it, phase by phase, so
-        // the two figures see the same machine load (other work on a shared host shifts both alike).
-        if (upstream) upstreamPhases.push(await runPhase(upstream.port, phase.concurrency, phase.maxRequests, phase.maxSeconds));
-        phases.push(await runPhase(port, phase.concurrency, phase.maxRequests, phase.maxSeconds));
+        if (!baseline) {
+          phases.push(await runPhase(port, phase.concurrency, phase.maxRequests, phase.maxSeconds));
+          continue;
+        }
+        const mine: PhaseResult[] = [];
+        const theirs: PhaseResult[] = [];
+        for (let round = 0; round < ROUNDS; round += 1) {
+          theirs.push(await runPhase(baseline.port, phase.concurrency, phase.maxRequests, phase.maxSeconds));
+          mine.push(await runPhase(port, phase.concurrency, phase.maxRequests, phase.maxSeconds));
+        }
+        phases.push(medianByRps(mine));
+        baselinePhases.push(medianByRps(theirs));
       }
-      if (upstream) results.set('upstream', { phases: upstreamPhases, heapPerRequest: Number.NaN, heapCalls: 0, heapErrors: 0 });
+      if (baseline && companion) results.set(companion.as, { phases: baselinePhases, heapPerRequest: Number.NaN, heapCalls: 0, heapErrors: 0 });
       // Heap retained: heap after GC, before and after HEAP_CALLS more calls.
       const before = await heapOf(child);
       const heapRun = await runPhase(port, 32, HEAP_CALLS, HEAP_MAX_SECONDS);
@@ -251,8 +295,8 @@ async function benchMain(): Promise<void> {
       child.send({ type: 'exit' });
       await new Promise((resolve) => setTimeout(resolve, CHILD_FLAGS.length > 0 ? 2000 : 100));
       child.kill('SIGKILL');
-      upstream?.child.removeAllListeners('exit');
-      upstream?.child.kill('SIGKILL');
+      baseline?.child.removeAllListeners('exit');
+      baseline?.child.kill('SIGKILL');
     }
   }
 
@@ -282,6 +326,12 @@ async function benchMain(): Promise<void> {
     const p50c1 = (v: Variant) => results.get(v)?.phases[0]?.p50 ?? 0;
     console.log(`  kit proxy / bare upstream = ${ratio('kit-proxy', 'upstream')}x throughput; p50 at c=1 ${(p50c1('kit-proxy') - p50c1('upstream')).toFixed(2)} ms added, p99 at c=32 ${(p99('kit-proxy') - p99('upstream')).toFixed(2)} ms added (upstream: the SDK-pattern server, measured interleaved)`);
     console.log(`  kit proxy / kit direct    = ${ratio('kit-proxy', 'kit')}x throughput`);
+  }
+  if (results.has('kit-traced') && sink) {
+    const p50c1 = (v: Variant) => results.get(v)?.phases[0]?.p50 ?? 0;
+    const p99 = (v: Variant) => results.get(v)?.phases[last]?.p99 ?? 0;
+    console.log(`  kit tracing on / off      = ${ratio('kit-traced', 'kit-untraced')}x throughput; p50 at c=1 ${(p50c1('kit-traced') - p50c1('kit-untraced')).toFixed(2)} ms added, p99 at c=32 ${(p99('kit-traced') - p99('kit-untraced')).toFixed(2)} ms added (every call sampled, measured interleaved; ${(sink.bytes() / 1e6).toFixed(1)} MB of OTLP/protobuf exported)`);
+    sink.close();
   }
 }
 

@@ -3,6 +3,7 @@
 // as the table's TTL attribute, created_at (N) and the JSON result. DynamoDB deletes expired
 // items only eventually (often hours later), so expiry is also checked on every read. Writes are
 // conditional: a live entry another replica wrote first is kept, an expired one is replaced.
+import { traceAwsClient } from './tracing/aws.ts';
 import { ConditionalCheckFailedException, DescribeTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { AwsClientSettings } from './awsClients.ts';
 import { awsClientOptions } from './awsClients.ts';
@@ -36,7 +37,7 @@ export class DynamoResultCache implements ResultCache {
   private readonly now: () => number;
 
   constructor(options: DynamoResultCacheOptions) {
-    this.client = new DynamoDBClient(awsClientOptions(options));
+    this.client = traceAwsClient(new DynamoDBClient(awsClientOptions(options)), options.region);
     this.table = options.table;
     this.now = options.now ?? Date.now;
   }

@@ -19,6 +19,7 @@ import type { Logger } from './logger.ts';
 import type { KitMetrics } from './metrics.ts';
 import type { AuthFailureThrottle, RequestLimiter } from './rateLimit.ts';
 import { requestIdFrom, runInRequestScope } from './requestScope.ts';
+import { traceExchange } from './tracing/exchange.ts';
 
 const WELL_KNOWN_PRM = '/.well-known/oauth-protected-resource';
 
@@ -111,6 +112,7 @@ export function createKitHttpServer(deps: KitHttpDeps): KitHttpServer {
   };
 
   const serveMcp = async (req: IncomingMessage, res: ServerResponse, requestId: string) => {
+    const traced = traceExchange(req, res, config.mcpPath);
     if (draining) {
       req.resume();
       return sendJsonRpcError(res, 503, 'The server is shutting down; retry on another replica.', { 'retry-after': '1', connection: 'close' });
@@ -204,7 +206,7 @@ export function createKitHttpServer(deps: KitHttpDeps): KitHttpServer {
         return sendJsonRpcError(res, 400, 'Parse error: the request body is not valid JSON.', {}, -32700);
       }
     }
-    await runInRequestScope({ requestId, identity }, () => deps.mcpHandler(req, res, parsedBody, authInfo));
+    await traced.run(parsedBody, () => runInRequestScope({ requestId, identity }, () => deps.mcpHandler(req, res, parsedBody, authInfo)));
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {

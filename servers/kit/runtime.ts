@@ -29,6 +29,7 @@ import type { CatalogServer, ToolCallObserver } from './tool.ts';
 import { createToolRunner } from './toolRunner.ts';
 import { listenKit } from './serve.ts';
 import { applyToolPolicy, isOpenPolicy } from './toolPolicy.ts';
+import { traceToolCall } from './tracing/exchange.ts';
 
 /** How long keep-alive sockets get, after the last call, to be told Connection: close. */
 const LINGER_MAX_MS = 5000;
@@ -137,6 +138,7 @@ async function buildServices(catalog: CatalogServer, config: KitConfig, options:
 function toolCallObserver(metrics: KitMetrics): ToolCallObserver {
   return {
     toolCall: ({ tool, outcome, seconds }) => {
+      traceToolCall(tool).end(outcome, outcome === 'success' ? undefined : outcome);
       metrics.toolCalls.inc({ tool, outcome });
       metrics.toolDuration.observe({ tool, outcome }, seconds);
     },

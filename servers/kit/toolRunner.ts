@@ -9,6 +9,9 @@ import { throttledLog } from './logThrottle.ts';
 import type { KitMetrics, ToolOutcome } from './metrics.ts';
 import { RedisUnavailableError } from './redis.ts';
 import { currentRequestScope } from './requestScope.ts';
+import type { ToolCallTrace } from './tracing/exchange.ts';
+import { traceToolCall } from './tracing/exchange.ts';
+import { errorTypeOf } from './tracing/spans.ts';
 import type { ToolDefinition } from './tool.ts';
 import { successResult, type ToolCallResult } from './toolResult.ts';
 import { ToolError } from './tool.ts';
@@ -64,7 +67,9 @@ export function createToolRunner(tool: ToolDefinition<any, any>, deps: ToolRunne
   // During a Redis outage every call fails the same way: a few lines, not one per call.
   const warnOutage = throttledLog(logger, 'warn', 30_000);
 
-  const finish = (outcome: ToolOutcome, startedAt: bigint, requestId: string, extra: Record<string, unknown> = {}) => {
+  const finish = (outcome: ToolOutcome, startedAt: bigint, requestId: string, traced: ToolCallTrace, details: Record<string, unknown> & { errorType?: string } = {}) => {
+    const { errorType, ...extra } = details;
+    traced.end(outcome, errorType);
     const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
     metrics.toolCalls.inc({ tool: tool.name, outcome });
     metrics.toolDuration.observe({ tool: tool.name, outcome }, seconds);
@@ -78,6 +83,7 @@ export function createToolRunner(tool: ToolDefinition<any, any>, deps: ToolRunne
   return async (args: Record<string, unknown>, sdkContext?: SdkToolContext): Promise<ToolCallResult> => {
     const startedAt = process.hrtime.bigint();
     const requestId = currentRequestScope()?.requestId ?? randomUUID();
+    const traced = traceToolCall(tool.name);
 
     let key: string | undefined;
     if (cacheable && deps.cache) {
@@ -86,7 +92,7 @@ export function createToolRunner(tool: ToolDefinition<any, any>, deps: ToolRunne
         const hit = await deps.cache.get(key);
         if (hit !== undefined) {
           metrics.cacheHits.inc({ tool: tool.name });
-          finish('cached', startedAt, requestId);
+          finish('cached', startedAt, requestId, traced);
           return successResult(hit as Record<string, unknown>);
         }
         metrics.cacheMisses.inc({ tool: tool.name });
@@ -123,11 +129,12 @@ export function createToolRunner(tool: ToolDefinition<any, any>, deps: ToolRunne
 
     let structured: Record<string, unknown>;
     try {
-      const raw: unknown = await abortable(Promise.resolve().then(() => tool.handler(args, { signal, requestId })), signal);
+      // The handler runs in the call's span, so its upstream requests become child spans.
+      const raw: unknown = await abortable(traced.run(() => Promise.resolve().then(() => tool.handler(args, { signal, requestId }))), signal);
       const parsed = tool.outputSchema.safeParse(raw);
       if (!parsed.success) {
         release();
-        finish('error', startedAt, requestId, { error: `output does not match outputSchema: ${parsed.error.message}` });
+        finish('error', startedAt, requestId, traced, { errorType: 'invalid_output', error: `output does not match outputSchema: ${parsed.error.message}` });
         return toolErrorResult(`Internal error: ${tool.name} produced a result that does not match its output schema (request id ${requestId}).`);
       }
       structured = parsed.data as Record<string, unknown>;
@@ -136,11 +143,12 @@ export function createToolRunner(tool: ToolDefinition<any, any>, deps: ToolRunne
       release();
       if (error instanceof RedisUnavailableError) {
         metrics.toolCalls.inc({ tool: tool.name, outcome: 'tool_error' });
+        traced.end('tool_error', 'tool_error');
         warnOutage('tool call failed: Redis unavailable', { requestId, tool: tool.name, error: error.message });
         return toolErrorResult(error.message);
       }
       if (error instanceof ToolError) {
-        finish('tool_error', startedAt, requestId, { code: error.code, error: error.message });
+        finish('tool_error', startedAt, requestId, traced, { errorType: 'tool_error', code: error.code, error: error.message });
         return toolErrorResult(error.message);
       }
       if (error instanceof ToolTimeoutError || signal.aborted) {
@@ -149,10 +157,10 @@ export function createToolRunner(tool: ToolDefinition<any, any>, deps: ToolRunne
           : deps.shutdownSignal.aborted
             ? `${tool.name} was stopped because the server is shutting down; retry the call.`
             : `${tool.name} was cancelled.`;
-        finish('tool_error', startedAt, requestId, { code: 'timeout', error: why });
+        finish('tool_error', startedAt, requestId, traced, { errorType: 'tool_error', code: 'timeout', error: why });
         return toolErrorResult(why);
       }
-      finish('error', startedAt, requestId, { error: error instanceof Error ? { message: error.message, stack: error.stack } : String(error) });
+      finish('error', startedAt, requestId, traced, { errorType: errorTypeOf(error), error: error instanceof Error ? { message: error.message, stack: error.stack } : String(error) });
       return toolErrorResult(`Internal error while running ${tool.name}; it was logged with request id ${requestId}.`);
     }
 
@@ -163,7 +171,7 @@ export function createToolRunner(tool: ToolDefinition<any, any>, deps: ToolRunne
         warnOutage('result cache write failed', { requestId, tool: tool.name, error: (error as Error).message });
       }
     }
-    finish('success', startedAt, requestId);
+    finish('success', startedAt, requestId, traced);
     return successResult(structured);
   };
 }

@@ -16,6 +16,9 @@ import { isOpenPolicy } from '../kit/toolPolicy.ts';
 import type { PolicedRequest } from './messages.ts';
 import { policeRequest, policeResponse } from './messages.ts';
 import { SseRewriter } from './sse.ts';
+import type { ToolCallTrace } from '../kit/tracing/exchange.ts';
+import { traceToolCall } from '../kit/tracing/exchange.ts';
+import { traceUpstreamExchange } from './tracing.ts';
 
 export interface ProxyHandlerDeps {
   upstream: URL;
@@ -88,9 +91,10 @@ export function createProxyHandler(deps: ProxyHandlerDeps): ProxyHandler {
   const send = upstream.protocol === 'https:' ? httpsRequest : httpRequest;
   const rewriting = !isOpenPolicy(policy);
 
-  const record = (policed: PolicedRequest, id: string | number, outcome: 'success' | 'tool_error' | 'error', startedAt: bigint) => {
+  const record = (policed: PolicedRequest, id: string | number, outcome: 'success' | 'tool_error' | 'error', startedAt: bigint, traces?: Map<string | number, ToolCallTrace>) => {
     const tool = policed.calls.get(id);
     if (tool === undefined) return;
+    traces?.get(id)?.end(outcome, outcome === 'tool_error' ? 'tool_error' : outcome === 'error' ? 'upstream_error' : undefined);
     const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
     const label = toolLabel(tool, outcome);
     metrics.toolCalls.inc({ tool: label, outcome });
@@ -109,8 +113,11 @@ export function createProxyHandler(deps: ProxyHandlerDeps): ProxyHandler {
       // A batch mixing hidden and visible calls: refused whole, so no partial side effects happen.
       return sendJsonRpc(res, 200, policed.refusals);
     }
-    const body = parsedBody === undefined ? undefined : Buffer.from(JSON.stringify(policed.forward));
-    const headers = forwardedHeaders(req.headers, deps.stripCredentials);
+    const traces = new Map<string | number, ToolCallTrace>();
+    for (const [id, tool] of policed.calls) traces.set(id, traceToolCall(tool));
+    const exchange = traceUpstreamExchange(upstream, req.method ?? 'GET', forwardedHeaders(req.headers, deps.stripCredentials), policed.forward);
+    const body = parsedBody === undefined ? undefined : Buffer.from(JSON.stringify(exchange.body));
+    const headers = exchange.headers;
     if (body) headers['content-length'] = String(body.length);
     headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
     headers['x-forwarded-proto'] = 'http';
@@ -130,7 +137,8 @@ export function createProxyHandler(deps: ProxyHandlerDeps): ProxyHandler {
       });
     } catch (error) {
       logger.warn('upstream unreachable', { error: (error as Error).message });
-      for (const id of [...policed.calls.keys()]) record(policed, id, 'error', startedAt);
+      exchange.end(undefined, 'upstream_unreachable');
+      for (const id of [...policed.calls.keys()]) record(policed, id, 'error', startedAt, traces);
       if (!res.headersSent && !res.destroyed) sendJsonRpc(res, 502, { jsonrpc: '2.0', id: null, error: { code: -32000, message: `The MCP server behind the proxy did not answer: ${(error as Error).message}` } });
       return;
     }
@@ -153,7 +161,7 @@ export function createProxyHandler(deps: ProxyHandlerDeps): ProxyHandler {
             return data;
           }
           const findings = policeResponse(policy, policed, message);
-          if (findings.call) record(policed, findings.call.id, findings.call.outcome, startedAt);
+          if (findings.call) record(policed, findings.call.id, findings.call.outcome, startedAt, traces);
           return findings.message === message ? data : JSON.stringify(findings.message);
         }, deps.maxResponseBytes);
         await pipeline(answered, rewriter, res);
@@ -170,7 +178,7 @@ export function createProxyHandler(deps: ProxyHandlerDeps): ProxyHandler {
         const messages = Array.isArray(parsed) ? parsed : [parsed];
         const out = messages.map((m) => {
           const findings = policeResponse(policy, policed, m);
-          if (findings.call) record(policed, findings.call.id, findings.call.outcome, startedAt);
+          if (findings.call) record(policed, findings.call.id, findings.call.outcome, startedAt, traces);
           return findings.message;
         });
         sendJsonRpc(res, status, Array.isArray(parsed) ? out : out[0], passHeaders);
@@ -194,12 +202,14 @@ export function createProxyHandler(deps: ProxyHandlerDeps): ProxyHandler {
         }
       }
     } catch (error) {
+      exchange.end(status, 'upstream_answer_failed');
       logger.warn('upstream answer failed', { error: (error as Error).message });
       if (!res.headersSent) sendJsonRpc(res, 502, { jsonrpc: '2.0', id: null, error: { code: -32000, message: `The MCP server behind the proxy failed: ${(error as Error).message}` } });
       else res.destroy();
     } finally {
+      exchange.end(status);
       // Calls whose answer never arrived (stream cut, 4xx/5xx without a JSON-RPC body).
-      for (const id of [...policed.calls.keys()]) record(policed, id, 'error', startedAt);
+      for (const id of [...policed.calls.keys()]) record(policed, id, 'error', startedAt, traces);
     }
   };
   return {

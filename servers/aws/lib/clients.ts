@@ -4,6 +4,7 @@ import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { S3Client } from '@aws-sdk/client-s3';
 import { awsClientOptions } from '../../kit/awsClients.ts';
+import { traceAwsClient } from '../../kit/tracing/aws.ts';
 
 export interface AwsEndpoints {
   s3: string | undefined;
@@ -21,13 +22,13 @@ export interface AwsConnection {
 }
 
 export function openS3(connection: AwsConnection): S3Client {
-  return new S3Client({ ...awsClientOptions({ ...connection, endpoint: connection.endpoints.s3 }), forcePathStyle: connection.s3ForcePathStyle });
+  return traceAwsClient(new S3Client({ ...awsClientOptions({ ...connection, endpoint: connection.endpoints.s3 }), forcePathStyle: connection.s3ForcePathStyle }), connection.region);
 }
 
 export function openEc2(connection: AwsConnection): EC2Client {
-  return new EC2Client(awsClientOptions({ ...connection, endpoint: connection.endpoints.ec2 }));
+  return traceAwsClient(new EC2Client(awsClientOptions({ ...connection, endpoint: connection.endpoints.ec2 })), connection.region);
 }
 
 export function openBedrockRuntime(connection: AwsConnection): BedrockRuntimeClient {
-  return new BedrockRuntimeClient(awsClientOptions({ ...connection, endpoint: connection.endpoints.bedrockRuntime }));
+  return traceAwsClient(new BedrockRuntimeClient(awsClientOptions({ ...connection, endpoint: connection.endpoints.bedrockRuntime })), connection.region);
 }

@@ -7,6 +7,9 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { DatabaseError, type DatabaseErrorCode } from './errors.ts';
 import type { Operation, OperationSettings } from './operations.ts';
 import { residentBytes } from './processMemory.ts';
+import { SpanKind } from '@opentelemetry/api';
+import { ATTR, inChildSpan } from '../../kit/tracing/spans.ts';
+import { tracingActive } from '../../kit/tracing/state.ts';
 import type { OperationReply, OperationRequest } from './queryProcessMain.ts';
 
 export interface QueryHostOptions extends OperationSettings {
@@ -54,7 +57,17 @@ export class QueryHost {
     return this.#processes.size;
   }
 
+  /**
+   * One span per operation (queue wait included): the operation's kind, never the SQL text, which
+   * holds the caller's literals.
+   */
   run(operation: Operation, signal: AbortSignal): Promise<unknown> {
+    if (!tracingActive()) return this.#run(operation, signal);
+    const name = operation.op === 'query' ? 'query' : operation.op;
+    return inChildSpan(`sqlite ${name}`, { kind: SpanKind.CLIENT, attributes: { [ATTR.dbSystem]: 'sqlite', [ATTR.dbOperation]: name } }, () => this.#run(operation, signal));
+  }
+
+  #run(operation: Operation, signal: AbortSignal): Promise<unknown> {
     if (this.#closed) return Promise.reject(new DatabaseError('the database server is shutting down; retry on another replica.', 'unavailable'));
     if (signal.aborted) return Promise.reject(new DatabaseError('the call was cancelled before the query started.', 'cancelled'));
     return new Promise<unknown>((resolve, reject) => {
