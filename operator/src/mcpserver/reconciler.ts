@@ -129,7 +129,7 @@ export class McpServerReconciler {
       return;
     }
     const server = validation.value;
-    const unenforced = unenforcedFields(server);
+    const unenforced = unenforcedFields(server, this.deps.settings.telemetry);
     if (unenforced.length > 0) {
       ctx.logger.info('McpServer sets fields its kind of server cannot enforce', { problems: unenforced });
       const status = computeStatus(previous, { generation, invalid: { reason: REASONS.notEnforced, message: unenforced.join('; ') }, missingReferences: [] }, now);
