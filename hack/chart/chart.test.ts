@@ -21,6 +21,7 @@ import { CustomResourceDefinition } from 'kubernetes-models/apiextensions.k8s.io
 import { startKubeSim } from '../kube-sim/src/api.ts';
 import type { KubeSim } from '../kube-sim/src/api.ts';
 import { parseConfig } from '../../operator/src/config/config.ts';
+import { parseTracingConfig } from '../../servers/kit/tracing/config.ts';
 import { operatorRbacRules } from '../../operator/src/rbac.ts';
 import type { PolicyRule } from '../../operator/src/rbac.ts';
 import { chartOperatorRunner } from './operator-runner.ts';
@@ -163,6 +164,45 @@ describe('Helm chart charts/mcpfleet', function () {
       assert.match(plain.stdout, /1 chart\(s\) linted, 0 chart\(s\) failed/);
       const custom = await helm(['lint', '--strict', CHART_DIR, '--namespace', RELEASE_NS, '-f', nonDefaultValuesFile]);
       assert.equal(custom.code, 0, custom.stdout + custom.stderr);
+    });
+  });
+
+  describe('telemetry values', () => {
+    it('render the servers\' tracing defaults as flags and the operator\'s own tracing as the standard OTEL_* variables', async () => {
+      const plain = podSpec(one(await render(), 'Deployment')).containers[0]!;
+      assert.ok(!plain.env.some((e) => e.name.startsWith('OTEL_')), 'the operator traces nothing by default');
+      assert.equal(operatorConfigOf(one(await render(), 'Deployment')).telemetryOtlpEndpoint, undefined);
+
+      const deployment = one(
+        await render('--set', 'telemetry.otlpEndpoint=http://otel.observability:4318', '--set-json', 'telemetry.samplingRatio=0.2', '--set', 'telemetry.operator.enabled=true', '--set-json', 'telemetry.operator.samplingRatio=0.5', '--set', 'telemetry.operator.headersSecretRef.name=otlp-auth'),
+        'Deployment',
+      );
+      const config = operatorConfigOf(deployment);
+      assert.equal(config.telemetryOtlpEndpoint, 'http://otel.observability:4318');
+      assert.equal(config.telemetrySamplingRatio, 0.2);
+      const container = podSpec(deployment).containers[0]!;
+      assert.deepEqual(container.env.find((e) => e.name === 'OTEL_EXPORTER_OTLP_HEADERS')?.valueFrom, { secretKeyRef: { name: 'otlp-auth', key: 'headers' } });
+      // What the SDK in the pod would read (the kubelet expands $(POD_NAME) from the earlier entry).
+      const env: Record<string, string> = { POD_NAMESPACE: RELEASE_NS, POD_NAME: 'mcpfleet-abc-123', OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%20x' };
+      for (const v of container.env) if (v.value !== undefined) env[v.name] = v.value.replace(/\$\((\w+)\)/g, (whole, name: string) => env[name] ?? whole);
+      const tracing = parseTracingConfig(env);
+      assert.ok(tracing.enabled);
+      assert.equal(tracing.url, 'http://otel.observability:4318/v1/traces');
+      assert.deepEqual(tracing.sampler, { name: 'parentbased_traceidratio', ratio: 0.5 });
+      assert.equal(tracing.serviceName, 'mcpfleet-operator');
+      assert.equal(tracing.resourceAttributes['k8s.pod.name'], 'mcpfleet-abc-123');
+      assert.equal(tracing.resourceAttributes['k8s.namespace.name'], RELEASE_NS);
+    });
+
+    it('refuse operator tracing without an endpoint, and bad URLs or ratios', async () => {
+      const noEndpoint = await template('--set', 'telemetry.operator.enabled=true');
+      assert.notEqual(noEndpoint.code, 0);
+      assert.match(noEndpoint.stderr, /telemetry\.operator\.enabled needs telemetry\.operator\.endpoint or telemetry\.otlpEndpoint/);
+      for (const bad of ['telemetry.otlpEndpoint="otel:4318"', 'telemetry.samplingRatio=2']) {
+        const result = await template('--set-json', bad);
+        assert.notEqual(result.code, 0, bad);
+        assert.match(result.stderr, /values don't meet the specifications of the schema|schema/i, bad);
+      }
     });
   });
 

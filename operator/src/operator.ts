@@ -165,7 +165,12 @@ export class Operator {
       verifier: this.verifier,
       events: new EventRecorder({ client: this.client, component: FIELD_MANAGER, instance: this.identity, canWrite }),
       // The chart runs the operator in the Lease's namespace; NetworkPolicies let it verify servers.
-      settings: { serversImage: { repository: opts.config.serversImageRepository, tag: opts.config.serversImageTag }, clusterDomain: 'cluster.local', operatorNamespace: opts.config.leaseNamespace },
+      settings: {
+        serversImage: { repository: opts.config.serversImageRepository, tag: opts.config.serversImageTag },
+        clusterDomain: 'cluster.local',
+        operatorNamespace: opts.config.leaseNamespace,
+        telemetry: { otlpEndpoint: opts.config.telemetryOtlpEndpoint, samplingRatio: opts.config.telemetrySamplingRatio },
+      },
       optionalApis: () => this.optionalApis(),
       referenceIndex,
       onReadyState: (key, state) => this.recordReadyState(key, state),

@@ -19,7 +19,7 @@ interface Container {
   image?: string;
   command?: string[];
   args?: string[];
-  env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[];
+  env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string }; fieldRef?: { fieldPath: string } } }[];
   ports?: { name?: string; containerPort: number }[];
   volumeMounts?: { name: string; mountPath: string }[];
 }
@@ -87,9 +87,14 @@ export function podProcessRunner(opts: PodProcessRunnerOptions): PodRunner {
       const envFor = async (c: Container): Promise<Record<string, string>> => {
         const rewrite = rewriterFor(c);
         const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: root, ...opts.env };
+        // The downward API fields a server's env uses, and $(VAR) of earlier entries, as the kubelet expands them.
+        const fields: Record<string, string> = { 'metadata.name': podName, 'metadata.namespace': namespace };
         for (const v of c.env ?? []) {
-          if (v.value !== undefined) env[v.name] = rewrite(v.value);
-          else if (v.valueFrom?.secretKeyRef) {
+          if (v.value !== undefined) env[v.name] = rewrite(v.value.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (whole, name: string) => env[name] ?? whole));
+          else if (v.valueFrom?.fieldRef) {
+            const field = fields[v.valueFrom.fieldRef.fieldPath];
+            if (field !== undefined) env[v.name] = field;
+          } else if (v.valueFrom?.secretKeyRef) {
             const value = await opts.readSecret(namespace, v.valueFrom.secretKeyRef.name, v.valueFrom.secretKeyRef.key);
             if (value !== undefined) env[v.name] = value;
           }

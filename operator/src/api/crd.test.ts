@@ -142,6 +142,7 @@ describe('CEL rules evaluated with a CEL implementation agree with the zod refin
     ],
     'spec.cache': [{ ttlSeconds: 5, backend: 'memory' }, { ttlSeconds: 5, backend: 'redis' }, { ttlSeconds: 5, backend: 'redis', redisUrlSecretRef: { name: 'r', key: 'url' } }, { ttlSeconds: 5, backend: 'dynamodb' }, { ttlSeconds: 5, backend: 'dynamodb', dynamodb: { table: 'mcp-tool-results' } }],
     'spec.disruption': [{}, { minAvailable: 1 }, { maxUnavailable: '25%' }, { minAvailable: 1, maxUnavailable: 1 }],
+    'spec.telemetry.tracing': [{}, { resourceAttributes: { 'deployment.environment.name': 'prod' } }, { resourceAttributes: { 'k8s.pod.name': 'spoofed' } }, { resourceAttributes: { team: 'a', 'service.name': 'x' } }],
   };
 
   for (const { path, rule } of CEL_RULES) {

@@ -371,6 +371,56 @@ const toolsSchema = z
   })
   .describe('Tool policy, enforced by the kit in front of every kind of server on tools/list and tools/call.');
 
+/** OpenTelemetry resource attributes the operator sets itself from the object and the pod. */
+export const OPERATOR_RESOURCE_ATTRIBUTES = ['service.name', 'k8s.namespace.name', 'k8s.pod.name', 'k8s.deployment.name', 'k8s.container.name', 'mcpfleet.server.kind', 'mcpfleet.catalog'] as const;
+// An OTLP/HTTP base URL: the servers append /v1/traces. No whitespace, no credentials in the URL
+// (headersSecretRef keeps them in a Secret), no query or fragment the path join would mangle.
+const OTLP_ENDPOINT = /^https?:\/\/[^\s/?#@]+(\/[^\s?#]*)?$/;
+const tracingSchema = cel(
+  'spec.telemetry.tracing',
+  z
+    .strictObject({
+      enabled: z.boolean().default(true).describe('false turns tracing off for this server, also when the operator sets a default endpoint.'),
+      endpoint: z
+        .string()
+        .max(2048)
+        .regex(OTLP_ENDPOINT, { message: 'must be an OTLP/HTTP base URL such as http://otel-collector.observability:4318 (no credentials, query or fragment)' })
+        .optional()
+        .describe('OTLP/HTTP base URL of the collector (the servers append /v1/traces); default the operator\'s --telemetry-otlp-endpoint.'),
+      headersSecretRef: secretKeyRefSchema
+        .optional()
+        .describe('Secret key whose value is an OTEL_EXPORTER_OTLP_HEADERS string (key=value,key2=value2, e.g. Authorization=Bearer%20abc); mounted through valueFrom, never copied into the pod spec.'),
+      samplingRatio: z.number().min(0, { message: 'must be from 0 to 1' }).max(1, { message: 'must be from 0 to 1' }).optional().describe('Share of new traces recorded (parentbased_traceidratio: a request that arrives with a sampled traceparent is always recorded); default the operator\'s --telemetry-sampling-ratio, else 1.'),
+      serviceName: z
+        .string()
+        .min(1)
+        .max(255)
+        .regex(/^[^\s,=]+$/, { message: 'must not contain whitespace, commas or =' })
+        .optional()
+        .describe('service.name of the spans; default the McpServer name (the upstream of an image server gets <serviceName>-upstream).'),
+      resourceAttributes: z
+        .record(z.string().min(1).max(255).regex(/^[A-Za-z0-9_.\-/]+$/, { message: 'must be an attribute name such as deployment.environment.name' }), z.string().max(1024))
+        .optional()
+        .describe(`Extra resource attributes on every span, e.g. {"deployment.environment.name": "prod"}; the operator sets ${OPERATOR_RESOURCE_ATTRIBUTES.join(', ')} itself.`),
+      upstream: z
+        .boolean()
+        .default(false)
+        .describe('Image servers behind the proxy: also give the image\'s container the OTEL_* variables (its own instrumentation is its business; off by default). The proxy always gets them.'),
+    })
+    .describe('Traces over OTLP/HTTP, rendered into the pods as the standard OTEL_* variables.'),
+  [
+    {
+      rule: `!has(self.resourceAttributes) || ![${OPERATOR_RESOURCE_ATTRIBUTES.map((a) => `'${a}'`).join(', ')}].exists(k, k in self.resourceAttributes)`,
+      message: `resourceAttributes must not set ${OPERATOR_RESOURCE_ATTRIBUTES.join(', ')}: the operator sets them (use serviceName for service.name)`,
+      fieldPath: '.resourceAttributes',
+      holds: (s) => !OPERATOR_RESOURCE_ATTRIBUTES.some((a) => s.resourceAttributes !== undefined && Object.hasOwn(s.resourceAttributes, a)),
+    },
+  ],
+);
+const telemetrySchema = z
+  .strictObject({ tracing: tracingSchema.optional() })
+  .describe('OpenTelemetry for the server pods; unset follows the operator\'s defaults (--telemetry-otlp-endpoint).');
+
 const podSchema = z
   .strictObject({
     labels: stringMap.optional().describe('Extra pod labels.'),
@@ -429,6 +479,7 @@ export const mcpServerSpecSchema = cel(
       networkPolicy: networkPolicySchema.optional(),
       disruption: disruptionSchema.optional(),
       monitoring: monitoringSchema.optional(),
+      telemetry: telemetrySchema.optional(),
       pod: podSchema.optional(),
     })
     .describe('Desired state of the MCP server.'),

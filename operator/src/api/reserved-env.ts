@@ -27,6 +27,14 @@ export const OPERATOR_RENDERED_ENV: Readonly<Record<string, string>> = {
   REDIS_URL: 'spec.cache.redisUrlSecretRef',
   TOOL_POLICY: 'spec.tools',
   TRUSTED_PROXY_CIDRS: 'spec.expose.ingress.trustedProxies',
+  MCPFLEET_POD_NAME: 'spec.telemetry.tracing (k8s.pod.name)',
+  OTEL_EXPORTER_OTLP_ENDPOINT: 'spec.telemetry.tracing.endpoint',
+  OTEL_EXPORTER_OTLP_PROTOCOL: 'spec.telemetry.tracing',
+  OTEL_EXPORTER_OTLP_HEADERS: 'spec.telemetry.tracing.headersSecretRef',
+  OTEL_SERVICE_NAME: 'spec.telemetry.tracing.serviceName',
+  OTEL_RESOURCE_ATTRIBUTES: 'spec.telemetry.tracing.resourceAttributes',
+  OTEL_TRACES_SAMPLER: 'spec.telemetry.tracing.samplingRatio',
+  OTEL_TRACES_SAMPLER_ARG: 'spec.telemetry.tracing.samplingRatio',
 };
 
 /** Problems for spec.env entries that would override what the operator renders (catalog servers only). */

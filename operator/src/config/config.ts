@@ -48,6 +48,17 @@ function positiveNumber() {
   });
 }
 
+function ratio() {
+  return z.string().transform((text, ctx) => {
+    const n = Number(text.trim());
+    if (text.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) {
+      ctx.addIssue({ code: 'custom', message: 'must be a number from 0 to 1' });
+      return z.NEVER;
+    }
+    return n;
+  });
+}
+
 function boolean() {
   return z.string().transform((text, ctx) => {
     const v = text.trim().toLowerCase();
@@ -177,6 +188,14 @@ export const OPTIONS = {
     default: 'auto',
     schema: z.enum(POD_IDENTITY_PROVIDERS, { error: `must be one of ${POD_IDENTITY_PROVIDERS.join(', ')}` }),
   }),
+  telemetryOtlpEndpoint: option({
+    flag: 'telemetry-otlp-endpoint',
+    env: 'MCPFLEET_TELEMETRY_OTLP_ENDPOINT',
+    help: 'default OTLP/HTTP base URL every McpServer sends traces to (spec.telemetry.tracing overrides it; unset: servers trace only when their spec names an endpoint). The operator\'s own traces follow the standard OTEL_* variables',
+    default: undefined,
+    schema: httpUrl(),
+  }),
+  telemetrySamplingRatio: option({ flag: 'telemetry-sampling-ratio', env: 'MCPFLEET_TELEMETRY_SAMPLING_RATIO', help: 'default share of new traces the servers record (parentbased_traceidratio), 0 to 1', default: '1', schema: ratio() }),
   awsRegion: option({ flag: 'aws-region', env: 'MCPFLEET_AWS_REGION', help: 'AWS region of the EKS API (default: the AWS SDK chain: AWS_REGION, ~/.aws/config, instance metadata)', default: undefined, schema: text() }),
 };
 
@@ -223,6 +242,9 @@ export interface OperatorConfig {
   eksEndpoint: string | undefined;
   /** auto: ACK when its PodIdentityAssociation CRD is served, else the EKS API. */
   podIdentityProvider: PodIdentityProviderSetting;
+  /** Default OTLP/HTTP endpoint of the servers' traces; undefined: none. */
+  telemetryOtlpEndpoint: string | undefined;
+  telemetrySamplingRatio: number;
   awsRegion: string | undefined;
 }
 

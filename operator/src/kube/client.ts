@@ -7,6 +7,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { existsSync } from 'node:fs';
 import { KubeConfig } from '@kubernetes/client-node';
+import { kubeApiSpan, OPERATOR_ATTR } from '../observability/tracing.ts';
 import { KubeApiError } from './errors.ts';
 import { withQuery } from './paths.ts';
 import type { KubeList, KubeObject, KubeStatus, PropagationPolicy } from './types.ts';
@@ -88,16 +89,20 @@ export class KubeClient {
 
   /** Sends one request and returns the parsed JSON body; throws KubeApiError on HTTP ≥ 400. */
   async request<T>(opts: RequestOptions): Promise<T> {
-    const res = await this.open(opts);
-    const text = await readBody(res);
-    const status = res.statusCode ?? 0;
-    if (status >= 400) throw apiError(status, opts.method, opts.path, text, res.headers['retry-after']);
-    if (text === '') return undefined as T;
-    try {
-      return JSON.parse(text) as T;
-    } catch {
-      throw new Error(`${opts.method} ${opts.path}: HTTP ${status} with a body that is not JSON: ${text.slice(0, 200)}`);
-    }
+    // Inside a reconcile: a client span, and traceparent for the API server's own tracing.
+    return kubeApiSpan(opts.method, opts.path, async (traceHeaders, span) => {
+      const res = await this.open(opts, traceHeaders);
+      const text = await readBody(res);
+      const status = res.statusCode ?? 0;
+      span?.setAttribute(OPERATOR_ATTR.httpStatus, status);
+      if (status >= 400) throw apiError(status, opts.method, opts.path, text, res.headers['retry-after']);
+      if (text === '') return undefined as T;
+      try {
+        return JSON.parse(text) as T;
+      } catch {
+        throw new Error(`${opts.method} ${opts.path}: HTTP ${status} with a body that is not JSON: ${text.slice(0, 200)}`);
+      }
+    });
   }
 
   /**
@@ -194,12 +199,13 @@ export class KubeClient {
     }
   }
 
-  private async open(opts: RequestOptions): Promise<http.IncomingMessage> {
+  private async open(opts: RequestOptions, extraHeaders: Record<string, string> = {}): Promise<http.IncomingMessage> {
     const url = new URL(this.server + withQuery(opts.path, opts.query));
     const reqOpts: https.RequestOptions = { headers: {} };
     await this.kc.applyToHTTPSOptions(reqOpts);
     const headers: http.OutgoingHttpHeaders = {
       ...(reqOpts.headers as http.OutgoingHttpHeaders),
+      ...extraHeaders,
       Accept: opts.accept ?? 'application/json',
       'User-Agent': this.userAgent,
     };

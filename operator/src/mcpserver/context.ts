@@ -18,6 +18,15 @@ export interface BuildContext {
   podIdentityProvider?: 'eks-api' | 'ack';
   /** The operator's --eks-cluster-name, for specs that do not name their cluster. */
   defaultEksClusterName?: string | undefined;
+  /** Operator-wide tracing defaults for the server pods (spec.telemetry overrides them). */
+  telemetry?: TelemetryDefaults;
+}
+
+/** --telemetry-otlp-endpoint and --telemetry-sampling-ratio. */
+export interface TelemetryDefaults {
+  /** OTLP/HTTP base URL; undefined: servers trace only when their spec names an endpoint. */
+  otlpEndpoint?: string | undefined;
+  samplingRatio?: number | undefined;
 }
 
 /** Optional APIs a child kind depends on; each is discovered, never assumed. */

@@ -91,6 +91,24 @@ const SAMPLES: Record<string, Sample> = {
       assert.deepEqual(JSON.parse(String(envOf(kitContainer(pod)).TOOL_POLICY)), { deny: ['delete_*'], overrides: { get: { name: 'fetch', description: 'Fetches.' } } });
     },
   },
+  'spec.telemetry.tracing': {
+    spec: { telemetry: { tracing: { endpoint: 'http://otel.observability:4318', headersSecretRef: { name: 'otlp', key: 'headers' }, samplingRatio: 0.25 } } },
+    enforced(pod) {
+      const env = envOf(kitContainer(pod));
+      assert.equal(env.OTEL_EXPORTER_OTLP_ENDPOINT, 'http://otel.observability:4318');
+      assert.deepEqual(env.OTEL_EXPORTER_OTLP_HEADERS, { secretKeyRef: { name: 'otlp', key: 'headers' } });
+      assert.equal(env.OTEL_TRACES_SAMPLER_ARG, '0.25');
+      for (const other of pod.containers.filter((c) => c !== kitContainer(pod))) assert.ok(!other.env?.some((e) => e.name.startsWith('OTEL_')), 'the image behind the proxy gets no OTEL_* unless asked');
+    },
+  },
+  'spec.telemetry.tracing.upstream': {
+    spec: { telemetry: { tracing: { endpoint: 'http://otel.observability:4318', upstream: true } } },
+    enforced(pod) {
+      const upstream = pod.containers.find((c) => c !== kitContainer(pod))!;
+      assert.equal(envOf(upstream).OTEL_SERVICE_NAME, 'gov-upstream');
+      assert.equal(envOf(kitContainer(pod)).OTEL_SERVICE_NAME, 'gov');
+    },
+  },
   'spec.transport.type: stdio': {
     spec: { transport: { type: 'stdio' }, command: ['python3', '-m', 'acme_mcp'] },
     enforced(pod) {
@@ -120,7 +138,7 @@ const SAMPLES: Record<string, Sample> = {
 
 describe('no silent downgrade: every guarantee against every kind of server', () => {
   it('covers every security- and limit-related spec field', () => {
-    const governed = ['auth', 'rateLimit', 'cache', 'allowedHosts', 'allowedOrigins', 'tools', 'transport', 'command', 'args'];
+    const governed = ['auth', 'rateLimit', 'cache', 'allowedHosts', 'allowedOrigins', 'tools', 'transport', 'command', 'args', 'telemetry'];
     const specFields = Object.keys(mcpServerSpecSchema.shape ?? {});
     for (const field of governed) {
       if (specFields.length > 0) assert.ok(specFields.includes(field), `spec.${field} exists`);
@@ -162,5 +180,12 @@ describe('no silent downgrade: every guarantee against every kind of server', ()
       'spec.env[0].name: API_KEYS is set by spec.auth.apiKeySecretRef; set it there instead of in spec.env',
       'spec.env[1].name: BRIDGE_COMMAND is set by spec.command and spec.args; set it there instead of in spec.env',
     ]);
+  });
+
+  it('refuses spec.telemetry.tracing when neither the spec nor the operator names an endpoint', () => {
+    const noEndpoint = build('catalog', { telemetry: { tracing: { samplingRatio: 0.5 } } });
+    assert.match(unenforcedFields(noEndpoint).join(';'), /spec\.telemetry\.tracing names no endpoint and the operator has no default/);
+    assert.deepEqual(unenforcedFields(noEndpoint, { otlpEndpoint: 'http://otel:4318' }), []);
+    assert.deepEqual(unenforcedFields(build('catalog', { telemetry: { tracing: { enabled: false } } })), []);
   });
 });

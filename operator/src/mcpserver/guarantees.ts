@@ -4,7 +4,9 @@
 // every field against every kind and checks the rendered pods really carry the enforcement.
 import type { McpServer } from '../api/mcpserver.ts';
 import { OPERATOR_RENDERED_ENV } from '../api/reserved-env.ts';
+import type { TelemetryDefaults } from './context.ts';
 import { serverKind, type ServerKind } from './runtime.ts';
+import { tracingProblem } from './telemetry.ts';
 
 export const SERVER_KINDS: readonly ServerKind[] = ['catalog', 'image-http', 'image-stdio'];
 
@@ -23,6 +25,7 @@ export interface Guarantee {
   refusedFor: Partial<Record<ServerKind, string>>;
 }
 
+const UPSTREAM_IS_THE_KIT = 'only an image behind the proxy has a container of its own; the kit is the server here';
 const CACHE_NEEDS_KIT_TOOLS = 'the result cache needs tools the kit runs itself, so it can tell which are read-only';
 
 export const GUARANTEES: readonly Guarantee[] = [
@@ -37,6 +40,15 @@ export const GUARANTEES: readonly Guarantee[] = [
   { field: 'spec.allowedHosts', isSet: (s) => (s.spec.allowedHosts?.length ?? 0) > 0, refusedFor: {} },
   { field: 'spec.allowedOrigins', isSet: (s) => (s.spec.allowedOrigins?.length ?? 0) > 0, refusedFor: {} },
   { field: 'spec.tools', isSet: (s) => s.spec.tools !== undefined, refusedFor: {} },
+  { field: 'spec.telemetry.tracing', isSet: (s) => s.spec.telemetry?.tracing !== undefined, refusedFor: {} },
+  {
+    field: 'spec.telemetry.tracing.upstream',
+    isSet: (s) => s.spec.telemetry?.tracing?.upstream === true,
+    refusedFor: {
+      catalog: UPSTREAM_IS_THE_KIT,
+      'image-stdio': 'the wrapped command runs inside the bridge and inherits its OTEL_* variables already',
+    },
+  },
   {
     field: 'spec.transport.type: stdio',
     isSet: (s) => s.spec.transport.type === 'stdio',
@@ -55,8 +67,10 @@ export const GUARANTEES: readonly Guarantee[] = [
 ];
 
 /** Problems that are not per kind: settings the kit would refuse at start-up. */
-function crossFieldProblems(server: McpServer): string[] {
+function crossFieldProblems(server: McpServer, telemetry: TelemetryDefaults | undefined): string[] {
   const problems: string[] = [];
+  const tracing = tracingProblem(server, telemetry);
+  if (tracing !== undefined) problems.push(tracing);
   // The stdio-bridge catalog server forwards to its own processes, like an image: no kit tools to cache.
   if (server.spec.catalog === 'stdio-bridge' && server.spec.cache !== undefined) problems.push(`spec.cache is not enforced for the stdio-bridge catalog server (${CACHE_NEEDS_KIT_TOOLS}); remove it`);
   const renamed = Object.values(server.spec.tools?.overrides ?? {}).flatMap((o) => (o.name !== undefined ? [o.name] : []));
@@ -72,12 +86,15 @@ function crossFieldProblems(server: McpServer): string[] {
   return problems;
 }
 
-/** Fields this server sets that would not be enforced for its kind, as messages saying so. */
-export function unenforcedFields(server: McpServer): string[] {
+/**
+ * Fields this server sets that would not be enforced for its kind (or with the operator's
+ * telemetry defaults), as messages saying so.
+ */
+export function unenforcedFields(server: McpServer, telemetry?: TelemetryDefaults): string[] {
   const kind = serverKind(server);
   const problems = GUARANTEES.flatMap((g) => {
     const reason = g.refusedFor[kind];
     return reason !== undefined && g.isSet(server) ? [`${g.field} is not enforced for ${KIND_NAMES[kind]}: ${reason}; remove it`] : [];
   });
-  return [...problems, ...crossFieldProblems(server)];
+  return [...problems, ...crossFieldProblems(server, telemetry)];
 }

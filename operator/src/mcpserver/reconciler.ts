@@ -16,6 +16,7 @@ import { deepEqual } from '../kube/needs-apply.ts';
 import type { KubeObject } from '../kube/types.ts';
 import type { ReconcileContext, ReconcileOutcome } from '../runtime/controller.ts';
 import { withObject } from '../observability/logger.ts';
+import { annotateActiveSpan, OPERATOR_ATTR, reconcileStep } from '../observability/tracing.ts';
 import { desiredChildren, kindKey, OWNED_KINDS } from './children.ts';
 import { flippedConditions, setConditions } from './conditions.ts';
 import { NO_OPTIONAL_APIS, type BuildContext, type OptionalApis } from './context.ts';
@@ -105,6 +106,7 @@ export class McpServerReconciler {
     }
     ctx = { ...ctx, logger: withObject(ctx.logger, raw) };
     const generation = raw.metadata?.generation ?? 0;
+    annotateActiveSpan({ [OPERATOR_ATTR.generation]: generation });
     const previous = raw.status as McpServerStatus | undefined;
     const now = kubeTime((this.deps.now ?? (() => new Date()))());
     if (raw.metadata?.deletionTimestamp) {
@@ -129,7 +131,7 @@ export class McpServerReconciler {
       return;
     }
     const server = validation.value;
-    const unenforced = unenforcedFields(server);
+    const unenforced = unenforcedFields(server, this.deps.settings.telemetry);
     if (unenforced.length > 0) {
       ctx.logger.info('McpServer sets fields its kind of server cannot enforce', { problems: unenforced });
       const status = computeStatus(previous, { generation, invalid: { reason: REASONS.notEnforced, message: unenforced.join('; ') }, missingReferences: [] }, now);
@@ -143,16 +145,18 @@ export class McpServerReconciler {
     const missing: string[] = [];
     const references = referencedObjects(server, runtimePreview);
     this.deps.referenceIndex?.track(key, namespace, references);
-    for (const ref of references) {
-      const live = await this.readReference(namespace, ref, ctx.signal);
-      referencedVersions[referenceKey(ref)] = live?.metadata?.resourceVersion ?? '';
-      if (!live && !ref.optional) missing.push(`${ref.kind} ${ref.name}`);
-    }
+    await reconcileStep('read references', async () => {
+      for (const ref of references) {
+        const live = await this.readReference(namespace, ref, ctx.signal);
+        referencedVersions[referenceKey(ref)] = live?.metadata?.resourceVersion ?? '';
+        if (!live && !ref.optional) missing.push(`${ref.kind} ${ref.name}`);
+      }
+    });
     const optionalApis = this.deps.optionalApis ? await this.deps.optionalApis() : NO_OPTIONAL_APIS;
     const podIdentityProvider = resolvePodIdentityProvider(this.deps.podIdentity?.provider ?? 'auto', optionalApis.ackPodIdentity ?? false);
 
     // Before the pods exist: the Pod Identity webhook only serves pods created after the association.
-    const identity = await this.identity.reconcile(raw, server, ctx, podIdentityProvider);
+    const identity = await reconcileStep('identity', () => this.identity.reconcile(raw, server, ctx, podIdentityProvider));
     const buildContext: BuildContext = {
       ...this.deps.settings,
       referencedVersions,
@@ -164,18 +168,20 @@ export class McpServerReconciler {
 
     const desired = desiredChildren(server, buildContext);
     const applied = new Map<string, KubeObject>();
-    for (const child of desired) {
-      // Diffing a large child is CPU work with no I/O in between when nothing changed: give
-      // timers (the lease renewal) and probes a turn before each one.
-      await yieldToEventLoop();
-      ctx.signal.throwIfAborted();
-      const live = this.deps.cache.child(child.apiVersion!, child.kind!, namespace, child.metadata!.name!);
-      if (child.kind === 'Deployment' && live && autoscalerOwnsReplicas(server)) await this.handOffReplicas(live, ctx);
-      const result = await this.deps.applier.applyIfNeeded(child, live);
-      if (result.changed) ctx.logger.info('applied child', { kind: child.kind, child: child.metadata!.name });
-      applied.set(kindKey(child.apiVersion!, child.kind!), result.object);
-    }
-    await this.prune(server, desired, ctx);
+    await reconcileStep('apply children', async () => {
+      for (const child of desired) {
+        // Diffing a large child is CPU work with no I/O in between when nothing changed: give
+        // timers (the lease renewal) and probes a turn before each one.
+        await yieldToEventLoop();
+        ctx.signal.throwIfAborted();
+        const live = this.deps.cache.child(child.apiVersion!, child.kind!, namespace, child.metadata!.name!);
+        if (child.kind === 'Deployment' && live && autoscalerOwnsReplicas(server)) await this.handOffReplicas(live, ctx);
+        const result = await this.deps.applier.applyIfNeeded(child, live);
+        if (result.changed) ctx.logger.info('applied child', { kind: child.kind, child: child.metadata!.name });
+        applied.set(kindKey(child.apiVersion!, child.kind!), result.object);
+      }
+    });
+    await reconcileStep('prune', () => this.prune(server, desired, ctx));
 
     const url = inClusterUrl(server, this.deps.settings);
     const deployment = applied.get(kindKey('apps/v1', 'Deployment')) as V1Deployment | undefined;
@@ -201,7 +207,7 @@ export class McpServerReconciler {
       requeueAfterMs = this.deps.verifier.request(key, server, url);
       status = observe();
     }
-    await this.writeStatus(raw, previous, status);
+    await reconcileStep('write status', () => this.writeStatus(raw, previous, status));
     this.deps.onReadyState?.(key, status.conditions?.find((c) => c.type === CONDITION_TYPES.ready)?.status);
     await this.reportSurfaceDrift(raw, key, previous, status, pinningObservation.pinning);
     if (identity.error) throw identity.error;

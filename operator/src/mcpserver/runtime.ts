@@ -11,6 +11,9 @@ import { HEALTH_PATHS } from '../api/constants.ts';
 import type { McpServer } from '../api/mcpserver.ts';
 import type { BuildContext } from './context.ts';
 import { trustedProxyRanges } from './networkpolicy.ts';
+// Container names only, read at render time (deployment.ts imports this module too).
+import { CONTAINER_NAME, PROXY_CONTAINER_NAME } from './deployment.ts';
+import { tracingEnv } from './telemetry.ts';
 import { serviceHostNames } from './urls.ts';
 
 export interface ServerRuntime {
@@ -123,7 +126,12 @@ export function resolveRuntime(server: McpServer, ctx: BuildContext): ServerRunt
     return {
       ...serversImage(server, ctx, true),
       args: [spec.catalog!],
-      env: mergeEnv([...kitEnv(server, ctx), ...(entry.env as (c: unknown) => V1EnvVar[])(config), ...(spec.env ?? [])]),
+      env: mergeEnv([
+        ...kitEnv(server, ctx),
+        ...(entry.env as (c: unknown) => V1EnvVar[])(config),
+        ...tracingEnv(server, ctx, kind, { container: CONTAINER_NAME, role: 'kit' }),
+        ...(spec.env ?? []),
+      ]),
       kitHealth: true,
       ...common,
     };
@@ -135,7 +143,8 @@ export function resolveRuntime(server: McpServer, ctx: BuildContext): ServerRunt
     return {
       ...own,
       command: [`${BRIDGE_DIR}/node`, `${BRIDGE_DIR}/stdio-bridge.mjs`],
-      env: mergeEnv([...kitEnv(server, ctx), { name: 'BRIDGE_COMMAND', value: JSON.stringify(wrapped) }, ...(spec.env ?? [])]),
+      // The wrapped command inherits the bridge's OTEL_* variables like the rest of its environment.
+      env: mergeEnv([...kitEnv(server, ctx), { name: 'BRIDGE_COMMAND', value: JSON.stringify(wrapped) }, ...tracingEnv(server, ctx, kind, { container: CONTAINER_NAME, role: 'kit' }), ...(spec.env ?? [])]),
       kitHealth: true,
       bridgeInstaller: serversImage(server, ctx, false),
       ...common,
@@ -146,12 +155,17 @@ export function resolveRuntime(server: McpServer, ctx: BuildContext): ServerRunt
     ...own,
     ...(spec.command ? { command: spec.command } : {}),
     ...(spec.args ? { args: spec.args } : {}),
-    env: spec.env ?? [],
+    // The image's own tracing is its business: OTEL_* reach it only with spec.telemetry.tracing.upstream.
+    env: server.spec.telemetry?.tracing?.upstream ? mergeEnv([...tracingEnv(server, ctx, kind, { container: CONTAINER_NAME, role: 'upstream' }), ...(spec.env ?? [])]) : (spec.env ?? []),
     kitHealth: false,
     proxy: {
       ...serversImage(server, ctx, false),
       port: listen,
-      env: [...kitEnv(server, ctx, listen), { name: 'UPSTREAM_URL', value: `http://127.0.0.1:${spec.transport.port}${spec.transport.path}` }],
+      env: [
+        ...kitEnv(server, ctx, listen),
+        { name: 'UPSTREAM_URL', value: `http://127.0.0.1:${spec.transport.port}${spec.transport.path}` },
+        ...tracingEnv(server, ctx, kind, { container: PROXY_CONTAINER_NAME, role: 'kit' }),
+      ],
     },
     ...common,
   };

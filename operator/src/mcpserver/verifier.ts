@@ -3,6 +3,7 @@
 // Re-verifies on a new generation and every `intervalMs`; failures back off exponentially.
 import { kubeTime } from './quantity.ts';
 import type { McpServer } from '../api/mcpserver.ts';
+import { probeSpan } from '../observability/tracing.ts';
 import { probeMcpEndpoint, probeProtectedResource } from './mcp-probe.ts';
 import type { VerificationResult } from './verification.ts';
 
@@ -107,7 +108,8 @@ export class Verifier {
         result = { ok: true, generation, at, endpoint, protectedResource: resource };
       } else {
         const headers = this.opts.headersFor ? await this.opts.headersFor(server) : {};
-        const probe = await probeMcpEndpoint(endpoint, { timeoutMs: this.opts.timeoutMs, headers });
+        // traceparent on the probe: the server's own spans for it join the reconcile's trace.
+        const probe = await probeSpan(key, endpoint, (traceHeaders) => probeMcpEndpoint(endpoint!, { timeoutMs: this.opts.timeoutMs, headers: { ...headers, ...traceHeaders } }));
         result = { ok: true, generation, at, endpoint, ...probe };
       }
       entry.failures = 0;

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { NotLeaderError, errorMessage } from '../kube/errors.ts';
 import { errorFields, reconcileLogger, type Logger } from '../observability/logger.ts';
 import type { OperatorMetrics, ReconcileResult } from '../observability/metrics.ts';
+import { reconcileSpan, setReconcileResult } from '../observability/tracing.ts';
 import type { WorkQueue } from './workqueue.ts';
 
 export interface ReconcileContext {
@@ -83,9 +84,16 @@ export class Controller {
     this.opts.logger.debug('worker exited', { controller: this.name, worker: index });
   }
 
-  private async processOne(key: string, signal: AbortSignal): Promise<void> {
-    const { queue, metrics } = this.opts;
+  private processOne(key: string, signal: AbortSignal): Promise<void> {
     const reconcileId = randomUUID();
+    return reconcileSpan({ controller: this.name, key, reconcileId }, async (span) => {
+      const result = await this.reconcileOnce(key, reconcileId, signal);
+      setReconcileResult(span, result === 'success' ? 'ok' : result);
+    });
+  }
+
+  private async reconcileOnce(key: string, reconcileId: string, signal: AbortSignal): Promise<ReconcileResult> {
+    const { queue, metrics } = this.opts;
     const logger = reconcileLogger(this.opts.logger, { controller: this.name, key, reconcileId });
     const started = performance.now();
     let result: ReconcileResult;
@@ -125,5 +133,6 @@ export class Controller {
     }
     metrics?.reconcileTotal.inc({ controller: this.name, result });
     metrics?.reconcileDuration.observe({ controller: this.name, result }, (performance.now() - started) / 1000);
+    return result;
   }
 }
