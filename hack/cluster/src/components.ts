@@ -69,6 +69,11 @@ export function controllerManagerArgs(l: Layout): string[] {
     // Nodes are kwok's fakes: no IPAM, no cloud, no volumes to attach.
     '--controllers=*,-nodeipam,-cloud-node-lifecycle,-service-lb-controller,-route,-attachdetach,-persistentvolume-binder,-persistentvolume-expander,-ttl',
     '--concurrent-gc-syncs=20',
+    // How long a Node may go without a heartbeat (its Lease) before the node-lifecycle controller
+    // marks it NotReady and its Pods not ready. The default 50 s is shorter than a restart of
+    // kube-apiserver or etcd on a busy 2-core machine (down, up, then every client's watch backoff);
+    // like an operator who upgrades a single control plane in place, cover the restart.
+    '--node-monitor-grace-period=2m',
     '--v=0',
   ];
 }
@@ -96,6 +101,12 @@ export function kwokArgs(l: Layout, stagesFile: string): string[] {
     `--manage-nodes-with-annotation-selector=${KWOK_NODE_ANNOTATION}=fake`,
     `--server-address=127.0.0.1:${l.kwokPort}`,
     '--node-ip=127.0.0.1',
+    // The Nodes' heartbeat: a Lease renewed every 10 s (a quarter of its duration), as the kubelet
+    // does. Without the flag kwok holds no Lease (the default lives only in a KwokConfiguration,
+    // which --config here does not carry) and the heartbeat stage refreshes the Node status only
+    // every 10–20 minutes, so the node-lifecycle controller marked the Node NotReady once per grace
+    // period and every Pod on it not ready; kwok set the Node Ready again but never the Pods.
+    '--node-lease-duration-seconds=40',
     '--cidr=10.244.0.0/16',
   ];
 }
