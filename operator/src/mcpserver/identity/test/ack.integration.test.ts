@@ -1,4 +1,5 @@
-// The ACK path of EKS Pod Identity against kube-sim with the real operator: with ACK's
+// The ACK path of EKS Pod Identity with the real operator, on kube-sim and on the real control
+// plane (whose garbage collector really deletes the association object): with ACK's
 // PodIdentityAssociation fixture CRD registered, the association is an owned Kubernetes object
 // (no EKS API call, no finalizer), its status (written here as ACK's eks-controller would) drives
 // IdentityReady, a role change updates it, steady state makes zero writes, and deleting the
@@ -9,7 +10,8 @@ import assert from 'node:assert/strict';
 import { IDENTITY } from '../../../api/constants.ts';
 import type { McpServer } from '../../../api/mcpserver.ts';
 import { allows, operatorRbacRules } from '../../../rbac.ts';
-import { MCP, utilityServer, waitFor, type Harness } from '../../../../test/harness.ts';
+import { describeOnBackends } from '../../../../test/backends.ts';
+import { MCP, quiescent, utilityServer, waitFor, type Harness } from '../../../../test/harness.ts';
 import { useEksCluster } from './eks-cluster.ts';
 
 const ACK_CRD = 'hack/kube-sim/fixtures/crds/ack-eks-podidentityassociations.yaml';
@@ -44,9 +46,8 @@ const synced = (id: string) => ({
   conditions: [{ type: 'ACK.ResourceSynced', status: 'True', message: 'Resource synced successfully', lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') }],
 });
 
-describe('EKS Pod Identity through an ACK PodIdentityAssociation (kube-sim, fixture CRD)', function () {
-  this.timeout(120_000);
-  const startCluster = useEksCluster();
+describeOnBackends('EKS Pod Identity through an ACK PodIdentityAssociation (fixture CRD)', (backend) => {
+  const startCluster = useEksCluster(backend);
   const start = (opts: { ackCrd: boolean; flags?: string[] }) =>
     startCluster({ clusters: ['prod'], manifests: opts.ackCrd ? [ACK_CRD] : [], flags: ['--eks-cluster-name', 'prod', ...(opts.flags ?? [])] });
 
@@ -72,12 +73,12 @@ describe('EKS Pod Identity through an ACK PodIdentityAssociation (kube-sim, fixt
     await waitFor('Ready', async () => (await h.condition('team-a', 'kv', 'Ready'))?.status === 'True');
 
     // Steady state: several forced resyncs, no Kubernetes write, and never an EKS call.
-    await h.sim.settle();
+    await quiescent(() => h.operatorWrites());
     await new Promise((r) => setTimeout(r, 500));
-    h.sim.accounting.reset();
+    h.accounting.reset();
     const before = await h.reconcileCount();
     await waitFor('three more reconciles', async () => (await h.reconcileCount()) - before >= 3, 20_000);
-    assert.equal(h.operatorWrites(), 0, `Kubernetes writes in steady state: ${JSON.stringify(h.sim.accounting.snapshot())}`);
+    assert.equal(h.operatorWrites(), 0, `Kubernetes writes in steady state: ${JSON.stringify(h.accounting.snapshot())}`);
 
     await h.apply(utilityServer('kv', 'team-a', { identity: { aws: { mode: 'pod-identity', roleArn: ROLE2 } } }));
     const updated = await waitFor('roleARN updated', async () => {
@@ -113,7 +114,7 @@ describe('EKS Pod Identity through an ACK PodIdentityAssociation (kube-sim, fixt
     // Every request the operator made on the ACK kind (watch, apply, prune) is allowed by the ClusterRole rules.
     const rules = operatorRbacRules();
     const verbs = new Set<string>();
-    for (const r of h.sim.accounting.select({ userAgent: 'mcpfleet-operator', resource: 'podidentityassociations.eks.services.k8s.aws' })) {
+    for (const r of h.accounting.select({ userAgent: 'mcpfleet-operator', resource: 'podidentityassociations.eks.services.k8s.aws' })) {
       verbs.add(r.verb);
       assert.ok(allows(rules, 'eks.services.k8s.aws', 'podidentityassociations', r.verb), `RBAC rules lack ${r.verb} on podidentityassociations`);
     }

@@ -1,7 +1,8 @@
-// Issue 6 item 4 against kube-sim with the real operator: IRSA and Azure Workload Identity on
-// the ServiceAccount and pod template; EKS Pod Identity associations made through the real AWS
-// SDK against a local EKS stub, held by a finalizer until deleted (retried while EKS fails);
-// steady state with zero Kubernetes writes and zero EKS writes; the EKS and AKS examples.
+// Cloud identity with the real operator, on kube-sim and on the real control plane: IRSA and
+// Azure Workload Identity on the ServiceAccount and pod template; EKS Pod Identity associations
+// made through the real AWS SDK against a local EKS API, held by a finalizer until deleted
+// (retried while EKS fails, and also when someone already deleted it by hand); steady state with
+// zero Kubernetes writes and zero EKS writes; the EKS and AKS examples.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -9,7 +10,9 @@ import type { V1Deployment, V1ServiceAccount } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import { IDENTITY } from '../../../api/constants.ts';
 import type { McpServer } from '../../../api/mcpserver.ts';
-import { MCP, REPO_ROOT, utilityServer, waitFor, type Harness } from '../../../../test/harness.ts';
+import { DeletePodIdentityAssociationCommand, EKSClient } from '@aws-sdk/client-eks';
+import { describeOnBackends } from '../../../../test/backends.ts';
+import { MCP, REPO_ROOT, quiescent, utilityServer, waitFor, type Harness } from '../../../../test/harness.ts';
 import { useEksCluster } from './eks-cluster.ts';
 import type { EksStub } from './eks-stub.ts';
 
@@ -30,19 +33,26 @@ async function identityReady(h: Harness, ns: string, name: string, status: 'True
 
 /** Several forced resyncs after convergence: no Kubernetes write, no EKS write. */
 async function assertSteadyState(h: Harness, stub?: EksStub): Promise<void> {
-  await h.sim.settle();
+  await quiescent(() => h.operatorWrites());
   await new Promise((r) => setTimeout(r, 500));
-  h.sim.accounting.reset();
+  h.accounting.reset();
   const eksWrites = stub?.writes() ?? 0;
   const before = await h.reconcileCount();
   await waitFor('three more reconciles', async () => (await h.reconcileCount()) - before >= 3, 20_000);
-  assert.equal(h.operatorWrites(), 0, `Kubernetes writes in steady state: ${JSON.stringify(h.sim.accounting.snapshot())}`);
+  assert.equal(h.operatorWrites(), 0, `Kubernetes writes in steady state: ${JSON.stringify(h.accounting.snapshot())}`);
   if (stub) assert.equal(stub.writes(), eksWrites, 'no EKS writes in steady state');
 }
 
-describe('cloud identity against kube-sim and a local EKS API', function () {
-  this.timeout(120_000);
-  const startCluster = useEksCluster();
+/** Creates a core/v1 object through the API as a person would (one that already exists is kept). */
+async function create(h: Harness, obj: Record<string, unknown> & { kind: string }): Promise<void> {
+  const meta = obj.metadata as { namespace?: string };
+  const plural = `${obj.kind.toLowerCase()}s`;
+  const r = await h.request('POST', meta.namespace ? `/api/v1/namespaces/${meta.namespace}/${plural}` : `/api/v1/${plural}`, obj);
+  assert.ok(r.status === 201 || r.status === 409, `create ${obj.kind}: ${r.status} ${JSON.stringify(r.body)}`);
+}
+
+describeOnBackends('cloud identity with a local EKS API', (backend) => {
+  const startCluster = useEksCluster(backend);
   const start = (flags: string[] = []) => startCluster({ clusters: ['prod', 'mcp-cluster'], flags });
 
   it('creates the EKS Pod Identity association behind a finalizer, updates it, and deletes it on McpServer deletion, retrying while EKS fails', async () => {
@@ -90,6 +100,30 @@ describe('cloud identity against kube-sim and a local EKS API', function () {
     assert.ok(stub.count('DeletePodIdentityAssociation') >= 4, `delete attempts: ${stub.count('DeletePodIdentityAssociation')}`);
     const events = await h.get<{ items: { reason: string; type: string; involvedObject: { name: string } }[] }>('/api/v1/namespaces/team-a/events');
     assert.ok(events!.items.some((e) => e.involvedObject.name === 'kv' && e.reason === 'AssociationDeletionFailed' && e.type === 'Warning'), 'a Warning Event says why the deletion waits');
+  });
+
+  it('lets the McpServer go when its association was already deleted by hand in EKS', async () => {
+    const { h, stub } = await start(['--eks-cluster-name', 'prod']);
+    await h.apply(utilityServer('kv', 'team-a', { identity: { aws: { mode: 'pod-identity', roleArn: ROLE } } }));
+    const server = await identityReady(h, 'team-a', 'kv', 'True');
+    assert.deepEqual(server.metadata.finalizers, [IDENTITY.podIdentityFinalizer]);
+    const [association] = stub.associations();
+
+    // Someone removes it with the AWS API (as `aws eks delete-pod-identity-association` would).
+    const eks = new EKSClient({ endpoint: stub.url, region: 'us-west-2' });
+    await eks.send(new DeletePodIdentityAssociationCommand({ clusterName: 'prod', associationId: association!.associationId }));
+    eks.destroy();
+    assert.deepEqual(stub.associations(), []);
+    const deletesByHand = stub.count('DeletePodIdentityAssociation');
+    const describesBefore = stub.count('DescribePodIdentityAssociation');
+
+    const deleted = await h.request('DELETE', MCP('team-a', 'kv'));
+    assert.ok(deleted.status < 300, `delete: ${deleted.status}`);
+    await waitFor('McpServer gone', async () => (await h.mcpServer('team-a', 'kv')) === undefined);
+    assert.ok(stub.count('DescribePodIdentityAssociation') > describesBefore, 'the finalizer looked the association up in EKS before letting go');
+    assert.equal(stub.count('DeletePodIdentityAssociation'), deletesByHand, 'and, finding it gone, had nothing to delete');
+    assert.equal(stub.count('CreatePodIdentityAssociation'), 1, 'no association was recreated for a server being deleted');
+    assert.deepEqual(stub.associations(), []);
   });
 
   it('removes the association and the finalizer when the McpServer switches from Pod Identity to IRSA', async () => {
@@ -144,7 +178,7 @@ describe('cloud identity against kube-sim and a local EKS API', function () {
     const { h, stub } = await start();
     await h.apply(utilityServer('own', 'team-a', { identity: { serviceAccountName: 'mine', azure: { clientId: CLIENT } } }));
     await identityReady(h, 'team-a', 'own', 'False', 'ServiceAccountNotFound');
-    h.sim.applyManifests(JSON.stringify({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'mine', namespace: 'team-a' } }));
+    await create(h, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'mine', namespace: 'team-a' } });
     const bare = await identityReady(h, 'team-a', 'own', 'False', 'ExternalServiceAccountNotAnnotated');
     assert.match(bare.status!.conditions!.find((c) => c.type === IDENTITY.condition)!.message, /add azure\.workload\.identity\/client-id: "5f0e0a8b/);
     assert.equal(bare.status!.conditions!.find((c) => c.type === 'Degraded')?.status, 'True');
@@ -162,12 +196,12 @@ describe('cloud identity against kube-sim and a local EKS API', function () {
 
   it('applies examples/weather-eks-alb.yaml (Pod Identity) and examples/tickets-aks-workload-identity.yaml (Azure)', async () => {
     const { h, stub } = await start();
-    h.sim.applyManifests(JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'openweather', namespace: 'default' }, stringData: { 'api-key': 'test-key' } }));
+    await create(h, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'openweather', namespace: 'default' }, stringData: { 'api-key': 'test-key' } });
     for (const file of ['examples/weather-eks-alb.yaml', 'examples/tickets-aks-workload-identity.yaml']) {
       for (const doc of parseAllDocuments(readFileSync(path.join(REPO_ROOT, file), 'utf8'))) {
         const obj = doc.toJS() as Record<string, unknown> & { kind: string };
         if (obj.kind === 'McpServer') await h.apply(obj);
-        else h.sim.applyManifests(JSON.stringify(obj));
+        else await create(h, obj);
       }
     }
     await identityReady(h, 'default', 'weather', 'True');
