@@ -78,7 +78,7 @@ async function setUpOnce(cluster: LocalCluster, repoRoot: string): Promise<Setup
   );
   const operatorKubeconfigPath = path.join(workDir, 'operator.kubeconfig');
   await writeFile(operatorKubeconfigPath, cluster.kubeconfigFor(tokenRequest.status.token, OPERATOR_SERVICE_ACCOUNT, OPERATOR_NAMESPACE), { mode: 0o600 });
-  return { workDir, kubectl, operatorKubeconfigPath, accounting: new AuditAccounting(cluster.auditLogPath, { userAgent: 'mcpfleet-operator', username: OPERATOR_USER }) };
+  return { workDir, kubectl, operatorKubeconfigPath, accounting: new AuditAccounting(cluster.auditLogPath, { userAgent: 'mcpfleet-operator', username: OPERATOR_USER, excusedRefusalAt: (at) => cluster.restartingAt(at) }) };
 }
 
 function crdNames(yamlText: string): string[] {

@@ -2,7 +2,7 @@
 // loopback and a harness (kube-sim or the real control plane) whose operator talks to it, both
 // stopped after each test.
 import type { BackendName } from '../../../../test/backends.ts';
-import { startHarness, type Harness } from '../../../../test/harness.ts';
+import { startHarness, waitFor, type Harness } from '../../../../test/harness.ts';
 import { useStubAwsEnv } from './aws-env.ts';
 import { startEksStub, type EksStub } from './eks-stub.ts';
 
@@ -14,6 +14,9 @@ export interface EksClusterOptions {
   /** Extra operator flags, after the EKS endpoint, region and a 1 s resync. */
   flags?: string[];
 }
+
+/** waitFor, generously: on the real control plane pods, rollouts and the garbage collector take real time on a busy machine. */
+export const patient: typeof waitFor = (what, probe, timeoutMs = 120_000) => waitFor(what, probe, timeoutMs);
 
 /** Call inside a describe(); returns start(), usable once per test. */
 export function useEksCluster(backend: BackendName = 'kube-sim'): (opts: EksClusterOptions) => Promise<{ h: Harness; stub: EksStub }> {

@@ -12,8 +12,8 @@ import { IDENTITY } from '../../../api/constants.ts';
 import type { McpServer } from '../../../api/mcpserver.ts';
 import { DeletePodIdentityAssociationCommand, EKSClient } from '@aws-sdk/client-eks';
 import { describeOnBackends } from '../../../../test/backends.ts';
-import { MCP, REPO_ROOT, quiescent, utilityServer, waitFor, type Harness } from '../../../../test/harness.ts';
-import { useEksCluster } from './eks-cluster.ts';
+import { MCP, REPO_ROOT, quiescent, utilityServer, type Harness } from '../../../../test/harness.ts';
+import { patient, useEksCluster } from './eks-cluster.ts';
 import type { EksStub } from './eks-stub.ts';
 
 const ROLE = 'arn:aws:iam::123456789012:role/mcp-kv';
@@ -24,7 +24,7 @@ const SA = (ns: string, name: string) => `/api/v1/namespaces/${ns}/serviceaccoun
 const DEPLOY = (ns: string, name: string) => `/apis/apps/v1/namespaces/${ns}/deployments/${name}`;
 
 async function identityReady(h: Harness, ns: string, name: string, status: 'True' | 'False', reason?: string): Promise<McpServer> {
-  return waitFor(`${ns}/${name} IdentityReady=${status}${reason ? ` (${reason})` : ''}`, async () => {
+  return patient(`${ns}/${name} IdentityReady=${status}${reason ? ` (${reason})` : ''}`, async () => {
     const s = await h.mcpServer(ns, name);
     const c = s?.status?.conditions?.find((x) => x.type === IDENTITY.condition);
     return c?.status === status && (reason === undefined || c.reason === reason) ? s : undefined;
@@ -38,7 +38,7 @@ async function assertSteadyState(h: Harness, stub?: EksStub): Promise<void> {
   h.accounting.reset();
   const eksWrites = stub?.writes() ?? 0;
   const before = await h.reconcileCount();
-  await waitFor('three more reconciles', async () => (await h.reconcileCount()) - before >= 3, 20_000);
+  await patient('three more reconciles', async () => (await h.reconcileCount()) - before >= 3, 20_000);
   assert.equal(h.operatorWrites(), 0, `Kubernetes writes in steady state: ${JSON.stringify(h.accounting.snapshot())}`);
   if (stub) assert.equal(stub.writes(), eksWrites, 'no EKS writes in steady state');
 }
@@ -74,12 +74,12 @@ describeOnBackends('cloud identity with a local EKS API', (backend) => {
     assert.deepEqual(finalizersAtCreate, [[IDENTITY.podIdentityFinalizer]], 'the finalizer was on the McpServer before the association was created');
     const sa = await h.get<V1ServiceAccount>(SA('team-a', 'kv'));
     assert.equal(sa?.metadata?.annotations?.['eks.amazonaws.com/role-arn'], undefined, 'Pod Identity needs no ServiceAccount annotation');
-    await waitFor('Ready', async () => (await h.condition('team-a', 'kv', 'Ready'))?.status === 'True');
+    await patient('Ready', async () => (await h.condition('team-a', 'kv', 'Ready'))?.status === 'True');
 
     await assertSteadyState(h, stub);
 
     await h.apply(utilityServer('kv', 'team-a', { identity: { aws: { mode: 'pod-identity', roleArn: ROLE2 } } }));
-    await waitFor('role updated in EKS', () => stub.associations()[0]?.roleArn === ROLE2);
+    await patient('role updated in EKS', () => stub.associations()[0]?.roleArn === ROLE2);
     assert.equal(stub.count('UpdatePodIdentityAssociation'), 1);
     assert.equal(stub.associations()[0]?.associationId, association!.associationId, 'updated in place');
 
@@ -94,7 +94,7 @@ describeOnBackends('cloud identity with a local EKS API', (backend) => {
     assert.ok(held.metadata.deletionTimestamp, 'the McpServer is held by the finalizer');
     assert.match(held.status!.conditions!.find((c) => c.type === IDENTITY.condition)!.message, /ServerException/);
     stub.clearFailures('DeletePodIdentityAssociation');
-    await waitFor('McpServer gone', async () => (await h.mcpServer('team-a', 'kv')) === undefined);
+    await patient('McpServer gone', async () => (await h.mcpServer('team-a', 'kv')) === undefined);
     assert.deepEqual(stub.associations(), []);
     // At least one reconcile failed after the SDK's 3 attempts, then a retried one deleted it.
     assert.ok(stub.count('DeletePodIdentityAssociation') >= 4, `delete attempts: ${stub.count('DeletePodIdentityAssociation')}`);
@@ -119,7 +119,7 @@ describeOnBackends('cloud identity with a local EKS API', (backend) => {
 
     const deleted = await h.request('DELETE', MCP('team-a', 'kv'));
     assert.ok(deleted.status < 300, `delete: ${deleted.status}`);
-    await waitFor('McpServer gone', async () => (await h.mcpServer('team-a', 'kv')) === undefined);
+    await patient('McpServer gone', async () => (await h.mcpServer('team-a', 'kv')) === undefined);
     assert.ok(stub.count('DescribePodIdentityAssociation') > describesBefore, 'the finalizer looked the association up in EKS before letting go');
     assert.equal(stub.count('DeletePodIdentityAssociation'), deletesByHand, 'and, finding it gone, had nothing to delete');
     assert.equal(stub.count('CreatePodIdentityAssociation'), 1, 'no association was recreated for a server being deleted');
@@ -133,15 +133,15 @@ describeOnBackends('cloud identity with a local EKS API', (backend) => {
     assert.equal(stub.associations().length, 1);
 
     await h.apply(utilityServer('kv', 'team-a', { identity: { aws: { mode: 'irsa', roleArn: ROLE } } }));
-    await waitFor('association deleted', () => stub.associations().length === 0);
-    const server = await waitFor('finalizer and record removed', async () => {
+    await patient('association deleted', () => stub.associations().length === 0);
+    const server = await patient('finalizer and record removed', async () => {
       const s = await h.mcpServer('team-a', 'kv');
       return s && !(s.metadata.finalizers as string[] | undefined)?.length && !s.metadata.annotations?.[IDENTITY.associationAnnotation] ? s : undefined;
     });
     assert.ok(server);
-    await waitFor('IRSA annotation', async () => (await h.get<V1ServiceAccount>(SA('team-a', 'kv')))?.metadata?.annotations?.['eks.amazonaws.com/role-arn'] === ROLE);
+    await patient('IRSA annotation', async () => (await h.get<V1ServiceAccount>(SA('team-a', 'kv')))?.metadata?.annotations?.['eks.amazonaws.com/role-arn'] === ROLE);
     // The condition was already True for Pod Identity: wait for the status that describes IRSA.
-    const irsa = await waitFor('IdentityReady describes IRSA', async () => {
+    const irsa = await patient('IdentityReady describes IRSA', async () => {
       const s = await identityReady(h, 'team-a', 'kv', 'True');
       return /IRSA/.test(s.status!.conditions!.find((c) => c.type === IDENTITY.condition)!.message) ? s : undefined;
     });
@@ -151,8 +151,8 @@ describeOnBackends('cloud identity with a local EKS API', (backend) => {
 
     // Identity removed altogether: the condition goes away with it.
     await h.apply(utilityServer('kv', 'team-a'));
-    await waitFor('IdentityReady removed', async () => (await h.mcpServer('team-a', 'kv'))?.status?.conditions?.every((c) => c.type !== IDENTITY.condition));
-    await waitFor('IRSA annotation removed', async () => (await h.get<V1ServiceAccount>(SA('team-a', 'kv')))?.metadata?.annotations?.['eks.amazonaws.com/role-arn'] === undefined);
+    await patient('IdentityReady removed', async () => (await h.mcpServer('team-a', 'kv'))?.status?.conditions?.every((c) => c.type !== IDENTITY.condition));
+    await patient('IRSA annotation removed', async () => (await h.get<V1ServiceAccount>(SA('team-a', 'kv')))?.metadata?.annotations?.['eks.amazonaws.com/role-arn'] === undefined);
   });
 
   it('annotates the ServiceAccount and labels the pods for Azure Workload Identity and IRSA, then makes zero writes', async () => {
@@ -164,12 +164,12 @@ describeOnBackends('cloud identity with a local EKS API', (backend) => {
     const deployment = await h.get<V1Deployment>(DEPLOY('team-a', 'kv'));
     assert.equal(deployment?.spec?.template.metadata?.labels?.['azure.workload.identity/use'], 'true');
     assert.equal(deployment?.spec?.template.spec?.serviceAccountName, 'kv');
-    const pods = await waitFor('a pod with the label', async () => {
+    const pods = await patient('a pod with the label', async () => {
       const list = await h.get<{ items: { metadata: { labels?: Record<string, string> } }[] }>('/api/v1/namespaces/team-a/pods');
       return list?.items.length ? list.items : undefined;
     });
     assert.ok(pods.every((p) => p.metadata.labels?.['azure.workload.identity/use'] === 'true'));
-    await waitFor('Ready', async () => (await h.condition('team-a', 'kv', 'Ready'))?.status === 'True');
+    await patient('Ready', async () => (await h.condition('team-a', 'kv', 'Ready'))?.status === 'True');
     await assertSteadyState(h, stub);
     assert.equal(stub.calls.length, 0, 'no EKS call without Pod Identity');
   });
