@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { V1Deployment } from '@kubernetes/client-node';
+import { KubeConfig, Watch, type V1Deployment } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import { FIELD_MANAGER } from '../src/api/constants.ts';
 import { HANDOFF_FIELD_MANAGER } from '../src/mcpserver/reconciler.ts';
@@ -51,6 +51,36 @@ function exampleObjects(file: string): Record<string, unknown>[] {
     .filter((o): o is Record<string, unknown> => o !== null && typeof o === 'object');
 }
 
+/** Watches one Deployment from before it exists and records spec.replicas of every event. */
+async function watchReplicas(h: Harness, ns: string, name: string): Promise<{ values: number[]; stop(): void }> {
+  const kc = new KubeConfig();
+  kc.loadFromFile(h.kubeconfigPath);
+  const values: number[] = [];
+  let failure: unknown;
+  let stopped = false;
+  const request = await new Watch(kc).watch(
+    `/apis/apps/v1/namespaces/${ns}/deployments`,
+    { fieldSelector: `metadata.name=${name}` },
+    (type: string, obj: V1Deployment) => {
+      if (type !== 'BOOKMARK' && obj.spec?.replicas !== undefined) values.push(obj.spec.replicas);
+    },
+    (error: unknown) => {
+      if (!stopped) failure ??= error ?? new Error('the watch ended');
+    },
+  );
+  return {
+    get values() {
+      // A watch that ended early would record nothing more: fail loudly instead of passing on a partial record.
+      if (failure) throw new Error(`the replicas watch ended: ${String(failure)}`);
+      return values;
+    },
+    stop() {
+      stopped = true;
+      request.abort();
+    },
+  };
+}
+
 describeOnBackends('platform integrations', (backend) => {
   let h: Harness;
   afterEach(async () => h?.stop());
@@ -91,6 +121,50 @@ describeOnBackends('platform integrations', (backend) => {
     assert.equal(operatorOwnsReplicas(fresh), false);
     assert.ok(!fresh.metadata.managedFields!.some((m) => m.manager === HANDOFF_FIELD_MANAGER));
     assert.equal(h.accounting.count({ fieldManager: HANDOFF_FIELD_MANAGER, namespace: 'team-a' }), 0);
+  });
+
+  it('records every replicas value of the Deployment: the autoscaler (the real HPA controller on the real server) moves it, the operator never resets it, and takes over again when autoscaling is off', async () => {
+    h = await startHarness({ backend, runServers: false, manifests: ALL_CRDS });
+    const seen = await watchReplicas(h, 'team-a', 'kv');
+    try {
+      await h.apply(utilityServer('kv', 'team-a', { replicas: 3 }));
+      await waitFor('3 replicas applied', () => seen.values.at(-1) === 3);
+
+      // HPA on with a floor above the current count: the HPA controller (no metrics needed to
+      // enforce minReplicas) raises it to 4; kube-sim has no HPA controller, so the test scales as it would.
+      await h.apply(utilityServer('kv', 'team-a', { replicas: 3, autoscaling: { hpa: { minReplicas: 4, maxReplicas: 6 } } }));
+      await exists(h, HPA('team-a', 'kv'));
+      await waitFor('replicas released by the operator', async () => {
+        const d = await h.get<Obj & V1Deployment>(DEPLOY('team-a', 'kv'));
+        return d && !operatorOwnsReplicas(d) ? d : undefined;
+      });
+      if (backend === 'kube-sim') assert.equal((await h.request('PATCH', `${DEPLOY('team-a', 'kv')}/scale`, { spec: { replicas: 4 } }, 'application/merge-patch+json')).status, 200);
+      await waitFor('the autoscaler scaled to 4', () => seen.values.at(-1) === 4, 120_000);
+      await condition(h, 'team-a', 'kv', 'AutoscalingReady', 'True', 'HorizontalPodAutoscalerConfigured');
+      h.accounting.reset();
+      await h.settle();
+      assert.equal(h.accounting.count({ userAgent: 'mcpfleet-operator', resource: 'deployments.apps', verb: 'patch' }), 0, 'the operator left the autoscaled Deployment alone');
+
+      // KEDA instead of the HPA: the count stays where the HPA left it.
+      await h.apply(utilityServer('kv', 'team-a', { replicas: 3, autoscaling: { keda: { minReplicas: 0, maxReplicas: 6, triggers: [{ type: 'cron', metadata: { timezone: 'UTC', start: '0 8 * * *', end: '0 18 * * *', desiredReplicas: '2' } }] } } }));
+      await exists(h, SCALED('team-a', 'kv'));
+      await gone(h, HPA('team-a', 'kv'));
+      await h.settle();
+      assert.equal(seen.values.at(-1), 4, 'switching autoscalers keeps the count');
+
+      // Autoscaling off: the operator applies spec.replicas again, straight from the current count.
+      await h.apply(utilityServer('kv', 'team-a', { replicas: 3 }));
+      await gone(h, SCALED('team-a', 'kv'));
+      await waitFor('the operator owns replicas at 3 again', async () => {
+        const d = await h.get<Obj & V1Deployment>(DEPLOY('team-a', 'kv'));
+        return d?.spec?.replicas === 3 && operatorOwnsReplicas(d);
+      });
+      await h.settle();
+    } finally {
+      seen.stop();
+    }
+    // Each change of the count, in order: the operator's 3, the autoscaler's 4, the operator's 3 — no blip to 1 or to 0.
+    assert.deepEqual(seen.values.filter((v, i, all) => i === 0 || v !== all[i - 1]), [3, 4, 3], `every replicas value: ${JSON.stringify(seen.values)}`);
   });
 
   it('KEDA scale to zero, and switching keda → hpa → none prunes the previous autoscaler', async () => {

@@ -42,6 +42,8 @@ export interface LocalCluster extends ApiTarget {
   restartApiServer(): Promise<void>;
   /** Stops and starts etcd (same data) and waits until the API server reads from it again. */
   restartEtcd(): Promise<void>;
+  /** Whether a restart of kube-apiserver or etcd was under way (stopped, not yet ready again) at this time (ms). */
+  restartingAt(atMs: number): boolean;
   logs(): Record<string, string>;
   stop(): Promise<void>;
 }
@@ -145,6 +147,18 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<LocalClus
     });
   };
 
+  // From the stop of a component to the API server's readyz passing again, per restart.
+  const restarts: { from: number; to: number }[] = [];
+  const restarting = async (restart: () => Promise<void>) => {
+    const period = { from: Date.now(), to: Number.POSITIVE_INFINITY };
+    restarts.push(period);
+    try {
+      await restart();
+    } finally {
+      period.to = Date.now();
+    }
+  };
+
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
@@ -206,15 +220,18 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<LocalClus
     auditLogPath: file(layout, 'audit.log'),
     kubeconfigFor,
     request,
-    async restartApiServer() {
-      await processes.get('kube-apiserver')?.stop();
-      await startApiServer();
-    },
-    async restartEtcd() {
-      await processes.get('etcd')?.stop();
-      await startEtcd();
-      await pollUntil('kube-apiserver reads from etcd again', apiserverReady, readyTimeoutMs);
-    },
+    restartApiServer: () =>
+      restarting(async () => {
+        await processes.get('kube-apiserver')?.stop();
+        await startApiServer();
+      }),
+    restartEtcd: () =>
+      restarting(async () => {
+        await processes.get('etcd')?.stop();
+        await startEtcd();
+        await pollUntil('kube-apiserver reads from etcd again', apiserverReady, readyTimeoutMs);
+      }),
+    restartingAt: (atMs) => restarts.some((r) => atMs >= r.from && atMs <= r.to),
     logs: () => Object.fromEntries([...processes.values()].map((p) => [p.name, p.logPath])),
     stop,
   };

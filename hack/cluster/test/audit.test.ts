@@ -57,4 +57,18 @@ describe('audit-log accounting', () => {
     audit.reset();
     assert.equal(audit.violations().length, 2, 'violations survive a reset');
   });
+
+  it('excuses refusals received while the API server was restarting, and nothing else', () => {
+    const restarting = { from: Date.parse('2026-01-01T10:00:00Z'), to: Date.parse('2026-01-01T10:00:20Z') };
+    const audit = new AuditAccounting(log, { userAgent: 'mcpfleet-operator', username: SA, excusedRefusalAt: (at) => at >= restarting.from && at <= restarting.to });
+    const during = '2026-01-01T10:00:10.000000Z';
+    const after = '2026-01-01T10:00:21.000000Z';
+    appendFileSync(log, [
+      event({ requestReceivedTimestamp: during, responseStatus: { code: 403 } }),
+      event({ requestReceivedTimestamp: during, responseStatus: { code: 401 }, user: { username: 'system:anonymous' } }),
+      event({ requestReceivedTimestamp: during, user: { username: 'admin' } }),
+      event({ requestReceivedTimestamp: after, responseStatus: { code: 403 } }),
+    ].map((e) => JSON.stringify(e)).join('\n') + '\n');
+    assert.deepEqual(audit.violations(), [`patch deployments.apps as admin, not ${SA}`, 'patch deployments.apps in "team-a" refused with 403']);
+  });
 });

@@ -1,4 +1,5 @@
-// The ACK path of EKS Pod Identity against kube-sim with the real operator: with ACK's
+// The ACK path of EKS Pod Identity with the real operator, on kube-sim and on the real control
+// plane (whose garbage collector really deletes the association object): with ACK's
 // PodIdentityAssociation fixture CRD registered, the association is an owned Kubernetes object
 // (no EKS API call, no finalizer), its status (written here as ACK's eks-controller would) drives
 // IdentityReady, a role change updates it, steady state makes zero writes, and deleting the
@@ -9,8 +10,9 @@ import assert from 'node:assert/strict';
 import { IDENTITY } from '../../../api/constants.ts';
 import type { McpServer } from '../../../api/mcpserver.ts';
 import { allows, operatorRbacRules } from '../../../rbac.ts';
-import { MCP, utilityServer, waitFor, type Harness } from '../../../../test/harness.ts';
-import { useEksCluster } from './eks-cluster.ts';
+import { describeOnBackends } from '../../../../test/backends.ts';
+import { MCP, quiescent, utilityServer, type Harness } from '../../../../test/harness.ts';
+import { patient, useEksCluster } from './eks-cluster.ts';
 
 const ACK_CRD = 'hack/kube-sim/fixtures/crds/ack-eks-podidentityassociations.yaml';
 const ROLE = 'arn:aws:iam::123456789012:role/mcp-kv';
@@ -24,7 +26,7 @@ interface Pia {
 }
 
 async function identity(h: Harness, ns: string, name: string, status: 'True' | 'False' | 'Unknown', reason?: string): Promise<{ server: McpServer; message: string }> {
-  return waitFor(`${ns}/${name} IdentityReady=${status}${reason ? ` (${reason})` : ''}`, async () => {
+  return patient(`${ns}/${name} IdentityReady=${status}${reason ? ` (${reason})` : ''}`, async () => {
     const server = await h.mcpServer(ns, name);
     const c = server?.status?.conditions?.find((x) => x.type === IDENTITY.condition);
     return c?.status === status && (reason === undefined || c.reason === reason) ? { server: server!, message: c.message } : undefined;
@@ -44,9 +46,8 @@ const synced = (id: string) => ({
   conditions: [{ type: 'ACK.ResourceSynced', status: 'True', message: 'Resource synced successfully', lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') }],
 });
 
-describe('EKS Pod Identity through an ACK PodIdentityAssociation (kube-sim, fixture CRD)', function () {
-  this.timeout(120_000);
-  const startCluster = useEksCluster();
+describeOnBackends('EKS Pod Identity through an ACK PodIdentityAssociation (fixture CRD)', (backend) => {
+  const startCluster = useEksCluster(backend);
   const start = (opts: { ackCrd: boolean; flags?: string[] }) =>
     startCluster({ clusters: ['prod'], manifests: opts.ackCrd ? [ACK_CRD] : [], flags: ['--eks-cluster-name', 'prod', ...(opts.flags ?? [])] });
 
@@ -54,7 +55,7 @@ describe('EKS Pod Identity through an ACK PodIdentityAssociation (kube-sim, fixt
     const { h, stub } = await start({ ackCrd: true });
     await h.apply(utilityServer('kv', 'team-a', { identity: { aws: { mode: 'pod-identity', roleArn: ROLE } } }));
 
-    const pia = await waitFor('the PodIdentityAssociation', () => h.get<Pia>(PIA('team-a', 'kv')));
+    const pia = await patient('the PodIdentityAssociation', () => h.get<Pia>(PIA('team-a', 'kv')));
     const { server, message } = await identity(h, 'team-a', 'kv', 'Unknown', 'AckAssociationPending');
     assert.deepEqual(pia.spec, { clusterName: 'prod', namespace: 'team-a', serviceAccount: 'kv', roleARN: ROLE, tags: { [IDENTITY.ownerTag]: 'team-a/kv' } });
     assert.deepEqual(
@@ -69,18 +70,18 @@ describe('EKS Pod Identity through an ACK PodIdentityAssociation (kube-sim, fixt
     await ackReports(h, 'team-a', 'kv', synced('a-0123456789abcdef0'));
     const ready = await identity(h, 'team-a', 'kv', 'True');
     assert.match(ready.message, /through ACK: PodIdentityAssociation team-a\/kv \(association a-0123456789abcdef0\) in cluster prod binds ServiceAccount team-a\/kv to arn:aws:iam::123456789012:role\/mcp-kv$/);
-    await waitFor('Ready', async () => (await h.condition('team-a', 'kv', 'Ready'))?.status === 'True');
+    await patient('Ready', async () => (await h.condition('team-a', 'kv', 'Ready'))?.status === 'True');
 
     // Steady state: several forced resyncs, no Kubernetes write, and never an EKS call.
-    await h.sim.settle();
+    await quiescent(() => h.operatorWrites());
     await new Promise((r) => setTimeout(r, 500));
-    h.sim.accounting.reset();
+    h.accounting.reset();
     const before = await h.reconcileCount();
-    await waitFor('three more reconciles', async () => (await h.reconcileCount()) - before >= 3, 20_000);
-    assert.equal(h.operatorWrites(), 0, `Kubernetes writes in steady state: ${JSON.stringify(h.sim.accounting.snapshot())}`);
+    await patient('three more reconciles', async () => (await h.reconcileCount()) - before >= 3, 20_000);
+    assert.equal(h.operatorWrites(), 0, `Kubernetes writes in steady state: ${JSON.stringify(h.accounting.snapshot())}`);
 
     await h.apply(utilityServer('kv', 'team-a', { identity: { aws: { mode: 'pod-identity', roleArn: ROLE2 } } }));
-    const updated = await waitFor('roleARN updated', async () => {
+    const updated = await patient('roleARN updated', async () => {
       const p = await h.get<Pia>(PIA('team-a', 'kv'));
       return p?.spec.roleARN === ROLE2 ? p : undefined;
     });
@@ -95,17 +96,17 @@ describe('EKS Pod Identity through an ACK PodIdentityAssociation (kube-sim, fixt
 
     const deleted = await h.request('DELETE', MCP('team-a', 'kv'));
     assert.ok(deleted.status < 300, `delete: ${deleted.status}`);
-    await waitFor('McpServer gone', async () => (await h.mcpServer('team-a', 'kv')) === undefined);
-    await waitFor('PodIdentityAssociation garbage-collected', async () => (await h.get(PIA('team-a', 'kv'))) === undefined);
+    await patient('McpServer gone', async () => (await h.mcpServer('team-a', 'kv')) === undefined);
+    await patient('PodIdentityAssociation garbage-collected', async () => (await h.get(PIA('team-a', 'kv'))) === undefined);
     assert.equal(stub.calls.length, 0, `EKS calls on the ACK path: ${JSON.stringify(stub.calls.map((c) => c.operation))}`);
   });
 
   it('prunes the association object when the McpServer switches to IRSA, within the generated RBAC', async () => {
     const { h, stub } = await start({ ackCrd: true });
     await h.apply(utilityServer('kv', 'team-a', { identity: { aws: { mode: 'pod-identity', roleArn: ROLE } } }));
-    await waitFor('the PodIdentityAssociation', () => h.get<Pia>(PIA('team-a', 'kv')));
+    await patient('the PodIdentityAssociation', () => h.get<Pia>(PIA('team-a', 'kv')));
     await h.apply(utilityServer('kv', 'team-a', { identity: { aws: { mode: 'irsa', roleArn: ROLE } } }));
-    await waitFor('PodIdentityAssociation pruned', async () => (await h.get(PIA('team-a', 'kv'))) === undefined);
+    await patient('PodIdentityAssociation pruned', async () => (await h.get(PIA('team-a', 'kv'))) === undefined);
     const irsa = await identity(h, 'team-a', 'kv', 'True');
     assert.match(irsa.message, /IRSA/);
     assert.equal(stub.calls.length, 0);
@@ -113,7 +114,7 @@ describe('EKS Pod Identity through an ACK PodIdentityAssociation (kube-sim, fixt
     // Every request the operator made on the ACK kind (watch, apply, prune) is allowed by the ClusterRole rules.
     const rules = operatorRbacRules();
     const verbs = new Set<string>();
-    for (const r of h.sim.accounting.select({ userAgent: 'mcpfleet-operator', resource: 'podidentityassociations.eks.services.k8s.aws' })) {
+    for (const r of h.accounting.select({ userAgent: 'mcpfleet-operator', resource: 'podidentityassociations.eks.services.k8s.aws' })) {
       verbs.add(r.verb);
       assert.ok(allows(rules, 'eks.services.k8s.aws', 'podidentityassociations', r.verb), `RBAC rules lack ${r.verb} on podidentityassociations`);
     }
@@ -137,8 +138,8 @@ describe('EKS Pod Identity through an ACK PodIdentityAssociation (kube-sim, fixt
     const next = h.newOperator(['--pod-identity-provider', 'ack']);
     await next.start();
 
-    await waitFor('EKS association deleted', () => stub.associations().length === 0);
-    await waitFor('the PodIdentityAssociation', () => h.get<Pia>(PIA('team-a', 'kv')));
+    await patient('EKS association deleted', () => stub.associations().length === 0);
+    await patient('the PodIdentityAssociation', () => h.get<Pia>(PIA('team-a', 'kv')));
     const moved = await identity(h, 'team-a', 'kv', 'Unknown', 'AckAssociationPending');
     assert.equal((moved.server.metadata.finalizers as string[] | undefined)?.length ?? 0, 0, 'finalizer removed once the EKS association was deleted');
     assert.equal(moved.server.metadata.annotations?.[IDENTITY.associationAnnotation], undefined);
