@@ -26,6 +26,7 @@ export const OPERATOR_RENDERED_ENV: Readonly<Record<string, string>> = {
   CACHE_BACKEND: 'spec.cache',
   REDIS_URL: 'spec.cache.redisUrlSecretRef',
   TOOL_POLICY: 'spec.tools',
+  TOOL_BASELINE_FILE: 'spec.tools.pinning',
 };
 
 /** Problems for spec.env entries that would override what the operator renders (catalog servers only). */

@@ -10,6 +10,7 @@ import { CATALOG } from '../api/catalog.ts';
 import { HEALTH_PATHS } from '../api/constants.ts';
 import type { McpServer } from '../api/mcpserver.ts';
 import type { BuildContext } from './context.ts';
+import { enforcesPinning, TOOL_BASELINE_FILE } from './tool-baseline.ts';
 import { serviceHostNames } from './urls.ts';
 
 export interface ServerRuntime {
@@ -85,6 +86,7 @@ function kitEnv(server: McpServer, ctx: BuildContext, port: number = server.spec
       ? [{ name: 'REDIS_URL', valueFrom: { secretKeyRef: { name: spec.cache.redisUrlSecretRef.name, key: spec.cache.redisUrlSecretRef.key } } }]
       : []),
     ...env('TOOL_POLICY', toolPolicyJson(server)),
+    ...env('TOOL_BASELINE_FILE', enforcesPinning(server) ? TOOL_BASELINE_FILE : undefined),
   ];
 }
 

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import type { V1Deployment } from '@kubernetes/client-node';
 import { flippedConditions } from './conditions.ts';
 import { computeStatus, reportedDrift, type StatusObservation } from './status.ts';
-import { describeDrift, surfaceDigest, surfaceDrift, toolDigest } from './tool-surface.ts';
+import { surfaceDigest, toolDigest } from '../../../servers/kit/toolSurface.ts';
+import { describeDrift, surfaceDrift } from './tool-surface.ts';
 import type { VerificationResult } from './verification.ts';
 
 const T0 = '2026-11-22T00:00:00.000Z';
