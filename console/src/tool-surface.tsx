@@ -37,7 +37,7 @@ export function ToolSurface(props: { surface: ToolSurfaceView }) {
   return (
     <section aria-labelledby="surface-title" data-testid="tool-surface">
       <h2 id="surface-title">Tool surface</h2>
-      <dl class="facts">
+      <dl class="surface-facts">
         <dt>Surface digest</dt><dd><code>{surface.digest}</code></dd>
         <dt>Pinning</dt><dd>{surface.mode ?? 'off'}</dd>
         <dt>Baseline</dt><dd>{BASELINE_LABELS[surface.baseline]}</dd>

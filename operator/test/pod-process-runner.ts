@@ -6,15 +6,15 @@
 // A pod shares one loopback: each declared containerPort gets a free local port, and env values
 // naming 127.0.0.1:<containerPort> (UPSTREAM_URL) or PORT follow it. Volumes (emptyDir, Secret,
 // ConfigMap) become directories under a temporary root, and mount paths in commands and env are
-// rewritten. ConfigMap volumes follow their ConfigMap while the pod runs, each file replaced by a
-// rename the way the kubelet swaps a projected volume (an optional one that is missing is empty).
+// rewritten; ConfigMap volumes follow their ConfigMap while the pod runs.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { PodRunner, RunningPod } from '../../hack/kube-sim/src/kubelet.ts';
 import type { KubeObject } from '../../hack/kube-sim/src/types.ts';
 import { freePort } from '../../hack/cluster/src/ports.ts';
+import { projectConfigMaps } from '../../hack/kube-sim/src/configmap-volumes.ts';
 
 interface Container {
   name: string;
@@ -77,28 +77,10 @@ export function podProcessRunner(opts: PodProcessRunnerOptions): PodRunner {
           await writeFile(path.join(dir, item.path), value, { mode: 0o600 });
         }
       }
-      // ConfigMap volumes: written now, then kept in step with the ConfigMap until the pod stops.
-      const projected = (spec.volumes ?? []).filter((v) => v.configMap);
-      const written = new Map<string, string>();
-      const project = async () => {
-        for (const volume of projected) {
-          const data = (await opts.readConfigMap?.(namespace, volume.configMap!.name).catch(() => undefined)) ?? {};
-          for (const [key, value] of Object.entries(data)) {
-            const file = path.join(volumeDirs.get(volume.name)!, key);
-            if (written.get(file) === value) continue;
-            await writeFile(`${file}.tmp`, value);
-            await rename(`${file}.tmp`, file);
-            written.set(file, value);
-          }
-        }
-      };
-      await project();
-      let projecting = false;
-      const projector = projected.length === 0 ? undefined : setInterval(() => {
-        if (projecting) return;
-        projecting = true;
-        void project().catch(() => undefined).finally(() => (projecting = false));
-      }, 500);
+      const projection = await projectConfigMaps(
+        (spec.volumes ?? []).filter((v) => v.configMap).map((v) => ({ dir: volumeDirs.get(v.name)!, configMap: v.configMap!.name })),
+        async (name) => opts.readConfigMap?.(namespace, name),
+      );
       const portMap = new Map<number, number>();
       for (const c of [...(spec.containers ?? [])]) for (const p of c.ports ?? []) portMap.set(p.containerPort, await freePort());
 
@@ -153,7 +135,7 @@ export function podProcessRunner(opts: PodProcessRunnerOptions): PodRunner {
         // A container that exits ends the pod (the kubelet then replaces it).
         exited: Promise.race(exits),
         async stop() {
-          if (projector) clearInterval(projector);
+          projection.stop();
           for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
           const timer = setTimeout(() => children.forEach((child) => child.kill('SIGKILL')), 15_000);
           await Promise.all(exits);
