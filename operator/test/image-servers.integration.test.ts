@@ -3,10 +3,13 @@
 // server-everything from npm; the bridge installer init container and mcp-server-time from PyPI
 // wrapped by the installed bridge), at two replicas, and real MCP clients talk to each pod.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ProtocolError } from '@modelcontextprotocol/client';
+import { stringify } from 'yaml';
 import type { Client } from '@modelcontextprotocol/client';
 import { bundleStdioBridge } from '../../hack/bundle-stdio-bridge.ts';
 import { connectClient } from '../../servers/kit/testing.ts';
@@ -22,6 +25,23 @@ const CHANGING_IMAGE = 'ghcr.io/acme/changing:1';
 const CHANGING = path.join(REPO_ROOT, 'operator/test/fixtures/changing-server.ts');
 const JSON_HEADERS = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
 const INIT = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
+
+/**
+ * Asserts `promtool test rules` finds `alertname` firing with `labels` after 5 minutes of `series`
+ * at 1 (the operator's own exposition line, labels as exported), from the rule groups as applied.
+ */
+function assertAlertFires(groups: unknown[], series: string, alertname: string, labels: Record<string, string>): void {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'mcpfleet-drift-rules-'));
+  try {
+    writeFileSync(path.join(dir, 'rules.yaml'), stringify({ groups }));
+    const test = { rule_files: ['rules.yaml'], evaluation_interval: '1m', tests: [{ interval: '1m', input_series: [{ series, values: '1x10' }], alert_rule_test: [{ eval_time: '5m', alertname, exp_alerts: [{ exp_labels: labels }] }] }] };
+    writeFileSync(path.join(dir, 'test.yaml'), stringify(test));
+    const run = spawnSync('promtool', ['test', 'rules', 'test.yaml'], { encoding: 'utf8', cwd: dir });
+    assert.equal(run.status, 0, `promtool: ${run.error?.message ?? ''}${run.stdout}${run.stderr}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 function mcp(name: string, spec: Record<string, unknown>): Record<string, unknown> {
   return { apiVersion: 'mcpfleet.dev/v1alpha1', kind: 'McpServer', metadata: { name, namespace: 'team-a' }, spec };
@@ -49,6 +69,8 @@ describe('image servers behind the kit (kube-sim, real processes)', function () 
     api.harness = await startHarness({
       // Re-verify often: a rollout can leave the old pod answering the first probe of a generation.
       operatorFlags: ['--verify-interval', '3s'],
+      // The Prometheus Operator's PrometheusRule CRD: the alert-mode server gets its drift alert.
+      manifests: ['hack/kube-sim/fixtures/crds/monitoring-prometheusrules.yaml'],
       runners: [
         podProcessRunner({
           repoRoot: REPO_ROOT,
@@ -148,8 +170,8 @@ describe('image servers behind the kit (kube-sim, real processes)', function () 
     }
   });
 
-  it('reports a tool whose schema changes after verification: Degraded=ToolSurfaceChanged, an Event, the metric', async () => {
-    const spec = (schema: string) => ({ image: CHANGING_IMAGE, transport: { port: 3002 }, env: [{ name: 'FIXTURE_SCHEMA', value: schema }], tools: { pinning: { mode: 'alert' } } });
+  it('reports a tool whose schema changes after verification: Degraded=ToolSurfaceChanged, an Event, the metric, the PrometheusRule alert', async () => {
+    const spec = (schema: string) => ({ image: CHANGING_IMAGE, transport: { port: 3002 }, env: [{ name: 'FIXTURE_SCHEMA', value: schema }], monitoring: {}, tools: { pinning: { mode: 'alert' } } });
     await h.apply(mcp('changing', spec('v1')));
     await readyEndpoints('changing', 1);
     const adopted = await waitFor('the first surface adopted', async () => (await h.mcpServer('team-a', 'changing'))?.status?.toolSurface?.adopted);
@@ -170,6 +192,11 @@ describe('image servers behind the kit (kube-sim, real processes)', function () 
     assert.match(events[0]!.message, /changed lookup/);
     const metric = await h.operator.metrics.registry.getSingleMetric('mcpfleet_tool_surface_drift')!.get();
     assert.deepEqual(metric.values.map((v) => [v.labels, v.value]), [[{ mcpserver_namespace: 'team-a', mcpserver: 'changing' }, 1]]);
+    // The alert the operator put in the server's PrometheusRule fires on the series it exports now.
+    const rule = await waitFor('the PrometheusRule', () => h.get<{ spec: { groups: unknown[] } }>('/apis/monitoring.coreos.com/v1/namespaces/team-a/prometheusrules/changing'));
+    const exposition = await h.operator.metrics.registry.getSingleMetricAsString('mcpfleet_tool_surface_drift');
+    const series = exposition.split('\n').find((line) => line.startsWith('mcpfleet_tool_surface_drift{'))!.replace(/ \S+$/, '');
+    assertAlertFires(rule.spec.groups, series, 'McpServerToolSurfaceChanged', { severity: 'warning', namespace: 'team-a', mcpserver: 'changing' });
 
     // Approving the new surface is a spec change; the drift clears and the series goes away.
     const current = (await h.mcpServer('team-a', 'changing'))!.status!.toolSurface!.tools;
