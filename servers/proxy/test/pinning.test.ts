@@ -102,4 +102,23 @@ describe('kit proxy with pinning enforced', function () {
       await client.close();
     }
   });
+
+  it("drops the upstream's own surface report even with an open policy and no enforcement (it could fake digests)", async () => {
+    const open = await startProxy(parseProxyConfig({ LOG_LEVEL: 'error', DRAIN_TIMEOUT: '5', PORT: '0', HOST: '127.0.0.1', UPSTREAM_URL: upstream!.url }), { logStream: defaultTestLogStream(), defaultMetrics: false });
+    try {
+      const direct = await connectClient(upstream!.url, { protocol: 'legacy' });
+      const proxied = await connectClient(open.url, { protocol: 'legacy' });
+      try {
+        assert.ok((await direct.listTools())._meta?.[TOOL_SURFACE_META_KEY], 'the upstream does report a surface');
+        const listed = await proxied.listTools();
+        assert.equal(listed._meta?.[TOOL_SURFACE_META_KEY], undefined);
+        assert.deepEqual(listed.tools.map((t) => t.name).sort(), ['lookup', 'ping']);
+      } finally {
+        await direct.close();
+        await proxied.close();
+      }
+    } finally {
+      await open.shutdown();
+    }
+  });
 });
