@@ -30,11 +30,11 @@ const INIT = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', param
  * Asserts `promtool test rules` finds `alertname` firing with `labels` after 5 minutes of `series`
  * at 1 (the operator's own exposition line, labels as exported), from the rule groups as applied.
  */
-function assertAlertFires(groups: unknown[], series: string, alertname: string, labels: Record<string, string>): void {
+function assertAlertFires(groups: unknown[], series: string, alertname: string, expected: { labels: Record<string, string>; annotations: Record<string, string> }): void {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'mcpfleet-drift-rules-'));
   try {
     writeFileSync(path.join(dir, 'rules.yaml'), stringify({ groups }));
-    const test = { rule_files: ['rules.yaml'], evaluation_interval: '1m', tests: [{ interval: '1m', input_series: [{ series, values: '1x10' }], alert_rule_test: [{ eval_time: '5m', alertname, exp_alerts: [{ exp_labels: labels }] }] }] };
+    const test = { rule_files: ['rules.yaml'], evaluation_interval: '1m', tests: [{ interval: '1m', input_series: [{ series, values: '1x10' }], alert_rule_test: [{ eval_time: '5m', alertname, exp_alerts: [{ exp_labels: expected.labels, exp_annotations: expected.annotations }] }] }] };
     writeFileSync(path.join(dir, 'test.yaml'), stringify(test));
     const run = spawnSync('promtool', ['test', 'rules', 'test.yaml'], { encoding: 'utf8', cwd: dir });
     assert.equal(run.status, 0, `promtool: ${run.error?.message ?? ''}${run.stdout}${run.stderr}`);
@@ -69,8 +69,8 @@ describe('image servers behind the kit (kube-sim, real processes)', function () 
     api.harness = await startHarness({
       // Re-verify often: a rollout can leave the old pod answering the first probe of a generation.
       operatorFlags: ['--verify-interval', '3s'],
-      // The Prometheus Operator's PrometheusRule CRD: the alert-mode server gets its drift alert.
-      manifests: ['hack/kube-sim/fixtures/crds/monitoring-prometheusrules.yaml'],
+      // The Prometheus Operator's CRDs: the alert-mode server gets its drift alert in a PrometheusRule.
+      manifests: ['hack/kube-sim/fixtures/crds/monitoring-servicemonitors.yaml', 'hack/kube-sim/fixtures/crds/monitoring-prometheusrules.yaml'],
       runners: [
         podProcessRunner({
           repoRoot: REPO_ROOT,
@@ -196,13 +196,20 @@ describe('image servers behind the kit (kube-sim, real processes)', function () 
     const rule = await waitFor('the PrometheusRule', () => h.get<{ spec: { groups: unknown[] } }>('/apis/monitoring.coreos.com/v1/namespaces/team-a/prometheusrules/changing'));
     const exposition = await h.operator.metrics.registry.getSingleMetricAsString('mcpfleet_tool_surface_drift');
     const series = exposition.split('\n').find((line) => line.startsWith('mcpfleet_tool_surface_drift{'))!.replace(/ \S+$/, '');
-    assertAlertFires(rule.spec.groups, series, 'McpServerToolSurfaceChanged', { severity: 'warning', namespace: 'team-a', mcpserver: 'changing' });
+    assertAlertFires(rule.spec.groups, series, 'McpServerToolSurfaceChanged', {
+      labels: { severity: 'warning', namespace: 'team-a', mcpserver: 'changing' },
+      annotations: {
+        summary: 'The tool surface of McpServer team-a/changing changed since it was approved',
+        description: '1 tools were added, removed or changed; see the Degraded condition for which, and approve them in spec.tools.pinning.approved.',
+      },
+    });
 
     // Approving the new surface is a spec change; the drift clears and the series goes away.
     const current = (await h.mcpServer('team-a', 'changing'))!.status!.toolSurface!.tools;
     await h.apply(mcp('changing', { ...spec('v2'), tools: { pinning: { mode: 'alert', approved: current } } }));
     await waitFor('Degraded=False after approval', async () => (await h.condition('team-a', 'changing', 'Degraded'))?.status === 'False', 120_000);
-    assert.deepEqual((await h.operator.metrics.registry.getSingleMetric('mcpfleet_tool_surface_drift')!.get()).values, []);
+    // The metric follows right after the status write.
+    await waitFor('the drift series gone', async () => ((await h.operator.metrics.registry.getSingleMetric('mcpfleet_tool_surface_drift')!.get()).values.length === 0 ? true : undefined));
   });
 
   it('enforce: a tool that changes under a running server is withheld from clients through the proxy until approved', async () => {

@@ -33,9 +33,16 @@ function sha256(text: string): string {
   return `sha256:${createHash('sha256').update(text).digest('hex')}`;
 }
 
+/** Digests by tool object: the kit's declared tools are digested once, not on every tools/list. */
+const digested = new WeakMap<DescribedTool, string>();
+
 export function toolDigest(tool: DescribedTool): string {
+  const known = digested.get(tool);
+  if (known !== undefined) return known;
   const { name, title, description, inputSchema, outputSchema, annotations } = tool;
-  return sha256(JSON.stringify(canonical({ name, title, description, inputSchema, outputSchema, annotations })));
+  const digest = sha256(JSON.stringify(canonical({ name, title, description, inputSchema, outputSchema, annotations })));
+  digested.set(tool, digest);
+  return digest;
 }
 
 /** One digest for the surface: every tool name with its digest, in name order. */
