@@ -16,13 +16,31 @@ function toHeaders(req: IncomingMessage): Headers {
   return headers;
 }
 
-async function streamBody(body: ReadableStream<Uint8Array>, res: ServerResponse): Promise<void> {
+/** Resolves on 'drain' or 'close', whichever comes first, and leaves no listener behind. */
+function drainedOrClosed(res: ServerResponse): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.once('drain', done);
+    res.once('close', done);
+  });
+}
+
+/**
+ * Copies a web stream to the response with backpressure. A long SSE stream to a slow client
+ * waits for 'drain' many times: each wait must remove its 'close' listener again, or they pile
+ * up on the response for as long as the stream lives.
+ */
+export async function streamBody(body: ReadableStream<Uint8Array>, res: ServerResponse): Promise<void> {
   const reader = body.getReader();
   res.once('close', () => void reader.cancel().catch(() => {}));
   for (;;) {
     const { done, value } = await reader.read();
     if (done || res.destroyed) break;
-    if (!res.write(value)) await new Promise<void>((resolve) => res.once('drain', resolve).once('close', resolve));
+    if (!res.write(value)) await drainedOrClosed(res);
   }
   res.end();
 }
