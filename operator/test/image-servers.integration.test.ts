@@ -95,7 +95,12 @@ describe('image servers behind the kit (kube-sim, real processes)', function () 
   });
 
   const readyEndpoints = async (name: string, replicas: number) => {
-    await waitFor(`${name} Ready`, async () => (await h.condition('team-a', name, 'Ready'))?.status === 'True', 240_000);
+    // On a timeout the error names the last Ready condition, so a failure says why.
+    await waitFor(`${name} Ready`, async () => {
+      const ready = await h.condition('team-a', name, 'Ready');
+      if (ready?.status === 'True') return true;
+      throw new Error(`Ready=${ready?.status ?? 'unset'} ${ready?.reason ?? ''}: ${ready?.message ?? ''}`);
+    }, 240_000);
     return waitFor(`${replicas} ready pods of ${name}`, () => {
       const endpoints = h.sim.kubelet.endpointsFor('team-a', name);
       return endpoints.length === replicas ? endpoints : undefined;
