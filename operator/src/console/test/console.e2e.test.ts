@@ -119,7 +119,14 @@ describe('console against the demo', function () {
     await page.locator('#tool-select').selectOption('kv_get');
     await page.locator('#field-key').fill('console-e2e');
     await page.getByRole('button', { name: 'Call tool' }).click();
-    await page.locator('[data-testid="structured"]', { hasText: 'hello from the console' }).waitFor({ timeout: 60_000 });
+    await page
+      .locator('[data-testid="structured"]', { hasText: 'hello from the console' })
+      .waitFor({ timeout: 60_000 })
+      .catch(async (error: unknown) => {
+        // Say what the page showed instead, so a failure explains itself.
+        const shown = await page.locator('[data-testid="call-result"]').innerText({ timeout: 1_000 }).catch(() => '(no call result)');
+        throw new Error(`${String(error)}\nthe playground showed: ${shown}`);
+      });
     assert.match(await page.locator('[data-testid="call-duration"]').innerText(), /^\d+$/);
     assert.match(await page.locator('.history summary').innerText(), /2 calls/);
     // The charts fill from the servers' /metrics: the calls above show up as a kv_get series.
