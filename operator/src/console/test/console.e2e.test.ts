@@ -175,7 +175,13 @@ describe('console against the demo', function () {
     await page.locator('#tool-select').selectOption('kv_get', { timeout: 60_000 });
     await page.locator('#field-key').fill('never-set');
     await page.getByRole('button', { name: 'Call tool' }).click();
-    await page.locator('[data-testid="call-result"]', { hasText: 'tool error' }).waitFor({ timeout: 60_000 });
+    await page
+      .locator('[data-testid="call-result"]', { hasText: 'tool error' })
+      .waitFor({ timeout: 60_000 })
+      .catch(async (error: unknown) => {
+        const shown = await page.locator('[data-testid="call-result"]').innerText({ timeout: 1_000 }).catch(() => '(no call result)');
+        throw new Error(`${String(error)}\nthe playground showed: ${shown}`);
+      });
     const server = await axeViolations(page);
     await page.close();
     assert.deepEqual({ fleet, server }, { fleet: [], server: [] });
