@@ -94,8 +94,20 @@ describe('traces: MCP client → proxy → kit server → HTTP upstream, at a re
     const inTrace = (spans: Span[]) => spans.filter((span) => span.traceId === traceId);
     const spans = inTrace(
       await collector.waitForSpans((all) => {
+        // Three processes export on their own batch schedules: wait for every span of the chain.
         const mine = inTrace(all);
-        return mine.some((s) => service(s) === 'weather' && s.kind === CLIENT) && mine.some((s) => service(s) === 'mcpfleet-proxy' && s.name === `tools/call ${TOOL}`);
+        const has = (predicate: (s: Span) => boolean) => mine.some(predicate);
+        const proxyMcp = mine.find((s) => service(s) === 'mcpfleet-proxy' && s.name === `tools/call ${TOOL}`);
+        const proxyHttp = proxyMcp && mine.find((s) => s.spanId === proxyMcp.parentSpanId);
+        return (
+          proxyHttp !== undefined &&
+          has((s) => s.spanId === proxyHttp.parentSpanId) &&
+          has((s) => s.spanId === root.spanContext().spanId) &&
+          has((s) => service(s) === 'mcpfleet-proxy' && s.kind === CLIENT) &&
+          has((s) => service(s) === 'weather' && s.name === 'POST /mcp') &&
+          has((s) => service(s) === 'weather' && s.name === `tools/call ${TOOL}`) &&
+          has((s) => service(s) === 'weather' && s.kind === CLIENT)
+        );
       }, 60_000),
     );
 
@@ -148,7 +160,11 @@ describe('traces: MCP client → proxy → kit server → HTTP upstream, at a re
       await client.close();
     }
     const spans = (
-      await collector.waitForSpans((all) => all.some((s) => s.traceId === traceId && service(s) === 'weather' && s.kind === CLIENT), 60_000)
+      // Two processes export on their own batch schedules: wait for the proxy's spans as well as the weather server's.
+      await collector.waitForSpans((all) => {
+        const ours = all.filter((s) => s.traceId === traceId);
+        return ours.some((s) => service(s) === 'weather' && s.kind === CLIENT) && ours.some((s) => service(s) === 'mcpfleet-proxy' && s.name === 'POST /mcp') && ours.some((s) => service(s) === 'mcpfleet-proxy' && s.kind === CLIENT);
+      }, 60_000)
     ).filter((s) => s.traceId === traceId);
     const proxyHttp = only(spans, (s) => service(s) === 'mcpfleet-proxy' && s.name === 'POST /mcp', 'proxy HTTP span');
     assert.equal(proxyHttp.parentSpanId, parentId, 'the _meta traceparent is the parent');
