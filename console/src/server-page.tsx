@@ -1,11 +1,13 @@
 // One server: status and the real blocker, conditions, events, children, what the operator
-// verified, the live tool list with each tool's schemas, the playground and the charts.
+// verified, the live tool list with each tool's schemas, the pinned tool surface, the playground
+// and the charts.
 import { useEffect, useState } from 'preact/hooks';
 import type { ServerDetail } from '../../operator/src/console/api-types.ts';
 import { loadServer, subscribeFleet } from './api.ts';
 import { MetricsCharts } from './charts.tsx';
 import { pretty, readyClass, readyLabel } from './format.ts';
 import { Playground } from './playground.tsx';
+import { ToolSurface } from './tool-surface.tsx';
 
 export function ServerPage(props: { namespace: string; name: string }) {
   const [detail, setDetail] = useState<ServerDetail | undefined>();
@@ -90,6 +92,8 @@ export function ServerPage(props: { namespace: string; name: string }) {
           ))}
         </ul>
       </section>
+
+      {detail.toolSurface && <ToolSurface surface={detail.toolSurface} />}
 
       <Playground namespace={row.namespace} name={row.name} tools={detail.tools} access={detail.playground} />
 

@@ -31,7 +31,7 @@ describe('npm run demo', function () {
     assert.equal(demo.serversBuilt, true);
     const { ready, notReady } = await demo.waitUntilReady(90_000);
     assert.ok(ready, `not Ready: ${notReady.join(', ')}`);
-    const utility = demo.servers().find((s) => s.catalog === 'utility');
+    const utility = demo.servers().find((s) => s.name === 'utility');
     assert.ok(utility && utility.urls.length > 0);
     const client = await connectClient(utility.urls[0]!);
     try {

@@ -74,10 +74,14 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
     const data = secret.data?.[key];
     return data !== undefined ? Buffer.from(data, 'base64').toString('utf8') : secret.stringData?.[key];
   };
+  const readConfigMap = async (namespace: string, name: string) => {
+    const response = await fetch(`${simUrl}/api/v1/namespaces/${namespace}/configmaps/${name}`);
+    return response.ok ? ((await response.json()) as { data?: Record<string, string> }).data : undefined;
+  };
   const sim = await startKubeSim({
     kubeletDelayMs: 200,
     kubeconfigPath: path.join(opts.workDir, 'kubeconfig'),
-    runners: serversBuilt ? [catalogProcessRunner({ repoRoot: opts.repoRoot, imageRepository: SERVERS_IMAGE_REPOSITORY, readSecret, logDir: path.join(opts.workDir, 'logs') })] : [],
+    runners: serversBuilt ? [catalogProcessRunner({ repoRoot: opts.repoRoot, imageRepository: SERVERS_IMAGE_REPOSITORY, readSecret, readConfigMap, logDir: path.join(opts.workDir, 'logs') })] : [],
     log: () => undefined,
   });
   simUrl = sim.url;

@@ -1,6 +1,7 @@
 // A kube-sim PodRunner that runs catalog-server pods as real local processes
 // (`node servers/main.ts <catalog>`), the way a kubelet would run the servers image: env from the
-// pod template (Secret references resolved through the API), Secret volumes materialised in a
+// pod template (Secret references resolved through the API), ConfigMap volumes kept in step with
+// their ConfigMaps (the pinned tool baseline), Secret volumes materialised in a
 // temporary directory, a free loopback port, SIGTERM on stop.
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
@@ -10,6 +11,7 @@ import path from 'node:path';
 import type { PodRunner, RunningPod } from '../kube-sim/src/kubelet.ts';
 import type { KubeObject } from '../kube-sim/src/types.ts';
 import { freePort } from '../cluster/src/ports.ts';
+import { projectConfigMaps, type ConfigMapVolume } from '../kube-sim/src/configmap-volumes.ts';
 
 interface Container {
   name: string;
@@ -20,7 +22,7 @@ interface Container {
 }
 interface PodSpec {
   containers?: Container[];
-  volumes?: { name: string; secret?: { secretName: string; items?: { key: string; path: string }[] } }[];
+  volumes?: { name: string; secret?: { secretName: string; items?: { key: string; path: string }[] }; configMap?: { name: string } }[];
 }
 
 export interface ProcessRunnerOptions {
@@ -30,6 +32,8 @@ export interface ProcessRunnerOptions {
   imageRepository: string;
   /** Reads a Secret's value through the API server. */
   readSecret(namespace: string, name: string, key: string): Promise<string | undefined>;
+  /** Reads a ConfigMap's data through the API server (ConfigMap volumes, e.g. the pinned tool baseline). */
+  readConfigMap?(namespace: string, name: string): Promise<Record<string, string> | undefined>;
   /** Directory for the processes' logs. */
   logDir: string;
 }
@@ -55,8 +59,15 @@ export function catalogProcessRunner(opts: ProcessRunnerOptions): PodRunner {
       // Secret volumes: write their items where the container expects them, under a temp root.
       const root = await mkdtemp(path.join(os.tmpdir(), `mcpfleet-${podName}-`));
       const rewrites: [string, string][] = [];
+      const configMaps: ConfigMapVolume[] = [];
       for (const mount of container.volumeMounts ?? []) {
         const volume = spec?.volumes?.find((v) => v.name === mount.name);
+        if (volume?.configMap) {
+          const dir = path.join(root, mount.mountPath);
+          await mkdir(dir, { recursive: true });
+          configMaps.push({ dir, configMap: volume.configMap.name });
+          rewrites.push([mount.mountPath, dir]);
+        }
         if (!volume?.secret) continue;
         const dir = path.join(root, mount.mountPath);
         await mkdir(dir, { recursive: true });
@@ -78,6 +89,7 @@ export function catalogProcessRunner(opts: ProcessRunnerOptions): PodRunner {
           if (value !== undefined) env[variable.name] = value;
         }
       }
+      const projection = await projectConfigMaps(configMaps, async (name) => opts.readConfigMap?.(namespace, name));
       const port = await freePort();
       const catalog = container.args![0]!;
       await mkdir(opts.logDir, { recursive: true });
@@ -94,6 +106,7 @@ export function catalogProcessRunner(opts: ProcessRunnerOptions): PodRunner {
         address: `http://127.0.0.1:${port}`,
         exited,
         async stop() {
+          projection.stop();
           if (child.exitCode === null && child.signalCode === null) {
             child.kill('SIGTERM');
             const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);

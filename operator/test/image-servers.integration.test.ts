@@ -3,10 +3,13 @@
 // server-everything from npm; the bridge installer init container and mcp-server-time from PyPI
 // wrapped by the installed bridge), at two replicas, and real MCP clients talk to each pod.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ProtocolError } from '@modelcontextprotocol/client';
+import { stringify } from 'yaml';
 import type { Client } from '@modelcontextprotocol/client';
 import { bundleStdioBridge } from '../../hack/bundle-stdio-bridge.ts';
 import { connectClient } from '../../servers/kit/testing.ts';
@@ -23,6 +26,23 @@ const CHANGING = path.join(REPO_ROOT, 'operator/test/fixtures/changing-server.ts
 const JSON_HEADERS = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
 const INIT = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
 
+/**
+ * Asserts `promtool test rules` finds `alertname` firing with `labels` after 5 minutes of `series`
+ * at 1 (the operator's own exposition line, labels as exported), from the rule groups as applied.
+ */
+function assertAlertFires(groups: unknown[], series: string, alertname: string, expected: { labels: Record<string, string>; annotations: Record<string, string> }): void {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'mcpfleet-drift-rules-'));
+  try {
+    writeFileSync(path.join(dir, 'rules.yaml'), stringify({ groups }));
+    const test = { rule_files: ['rules.yaml'], evaluation_interval: '1m', tests: [{ interval: '1m', input_series: [{ series, values: '1x10' }], alert_rule_test: [{ eval_time: '5m', alertname, exp_alerts: [{ exp_labels: expected.labels, exp_annotations: expected.annotations }] }] }] };
+    writeFileSync(path.join(dir, 'test.yaml'), stringify(test));
+    const run = spawnSync('promtool', ['test', 'rules', 'test.yaml'], { encoding: 'utf8', cwd: dir });
+    assert.equal(run.status, 0, `promtool: ${run.error?.message ?? ''}${run.stdout}${run.stderr}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 function mcp(name: string, spec: Record<string, unknown>): Record<string, unknown> {
   return { apiVersion: 'mcpfleet.dev/v1alpha1', kind: 'McpServer', metadata: { name, namespace: 'team-a' }, spec };
 }
@@ -32,6 +52,7 @@ describe('image servers behind the kit (kube-sim, real processes)', function () 
   let h: Harness;
   let work: string;
   const clients: Client[] = [];
+  const cleanups: (() => Promise<void>)[] = [];
 
   before(async () => {
     work = await mkdtemp(path.join(os.tmpdir(), 'mcpfleet-image-servers-'));
@@ -44,15 +65,19 @@ describe('image servers behind the kit (kube-sim, real processes)', function () 
       const data = secret?.data?.[key];
       return data === undefined ? undefined : Buffer.from(data, 'base64').toString('utf8');
     };
+    const readConfigMap = async (namespace: string, name: string) => (await api.harness?.get<{ data?: Record<string, string> }>(`/api/v1/namespaces/${namespace}/configmaps/${name}`))?.data;
     api.harness = await startHarness({
       // Re-verify often: a rollout can leave the old pod answering the first probe of a generation.
       operatorFlags: ['--verify-interval', '3s'],
+      // The Prometheus Operator's CRDs: the alert-mode server gets its drift alert in a PrometheusRule.
+      manifests: ['hack/kube-sim/fixtures/crds/monitoring-servicemonitors.yaml', 'hack/kube-sim/fixtures/crds/monitoring-prometheusrules.yaml'],
       runners: [
         podProcessRunner({
           repoRoot: REPO_ROOT,
           serversImage: SERVERS_IMAGE,
           images: { [EVERYTHING_IMAGE]: [process.execPath, EVERYTHING, 'streamableHttp'], [CHANGING_IMAGE]: [process.execPath, CHANGING] },
           readSecret,
+          readConfigMap,
           env: { STDIO_BRIDGE_BUNDLE: bundle, LOG_LEVEL: 'warn', BRIDGE_START_TIMEOUT: '120' },
           ...(process.env.MCPFLEET_TEST_LOGS ? { log: (pod, container, line) => process.stderr.write(`[${pod}/${container}] ${line}`) } : {}),
         }),
@@ -66,6 +91,7 @@ describe('image servers behind the kit (kube-sim, real processes)', function () 
     await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
     await h?.stop();
     if (work) await rm(work, { recursive: true, force: true });
+    for (const cleanup of cleanups) await cleanup();
   });
 
   const readyEndpoints = async (name: string, replicas: number) => {
@@ -149,12 +175,12 @@ describe('image servers behind the kit (kube-sim, real processes)', function () 
     }
   });
 
-  it('reports a tool whose schema changes after verification: Degraded=ToolSurfaceChanged, an Event, the metric', async () => {
-    const spec = (schema: string) => ({ image: CHANGING_IMAGE, transport: { port: 3002 }, env: [{ name: 'FIXTURE_SCHEMA', value: schema }], tools: { pinning: { mode: 'alert' } } });
+  it('reports a tool whose schema changes after verification: Degraded=ToolSurfaceChanged, an Event, the metric, the PrometheusRule alert', async () => {
+    const spec = (schema: string) => ({ image: CHANGING_IMAGE, transport: { port: 3002 }, env: [{ name: 'FIXTURE_SCHEMA', value: schema }], monitoring: {}, tools: { pinning: { mode: 'alert' } } });
     await h.apply(mcp('changing', spec('v1')));
     await readyEndpoints('changing', 1);
     const adopted = await waitFor('the first surface adopted', async () => (await h.mcpServer('team-a', 'changing'))?.status?.toolSurface?.adopted);
-    assert.deepEqual(Object.keys(adopted), ['lookup']);
+    assert.deepEqual(Object.keys(adopted), ['lookup', 'ping']);
     assert.equal((await h.condition('team-a', 'changing', 'Degraded'))?.status, 'False');
 
     await h.apply(mcp('changing', spec('v2')));
@@ -171,12 +197,89 @@ describe('image servers behind the kit (kube-sim, real processes)', function () 
     assert.match(events[0]!.message, /changed lookup/);
     const metric = await h.operator.metrics.registry.getSingleMetric('mcpfleet_tool_surface_drift')!.get();
     assert.deepEqual(metric.values.map((v) => [v.labels, v.value]), [[{ mcpserver_namespace: 'team-a', mcpserver: 'changing' }, 1]]);
+    // The alert the operator put in the server's PrometheusRule fires on the series it exports now.
+    const rule = await waitFor('the PrometheusRule', () => h.get<{ spec: { groups: unknown[] } }>('/apis/monitoring.coreos.com/v1/namespaces/team-a/prometheusrules/changing'));
+    const exposition = await h.operator.metrics.registry.getSingleMetricAsString('mcpfleet_tool_surface_drift');
+    const series = exposition.split('\n').find((line) => line.startsWith('mcpfleet_tool_surface_drift{'))!.replace(/ \S+$/, '');
+    assertAlertFires(rule.spec.groups, series, 'McpServerToolSurfaceChanged', {
+      labels: { severity: 'warning', namespace: 'team-a', mcpserver: 'changing' },
+      annotations: {
+        summary: 'The tool surface of McpServer team-a/changing changed since it was approved',
+        description: '1 tools were added, removed or changed; see the Degraded condition for which, and approve them in spec.tools.pinning.approved.',
+      },
+    });
 
     // Approving the new surface is a spec change; the drift clears and the series goes away.
     const current = (await h.mcpServer('team-a', 'changing'))!.status!.toolSurface!.tools;
     await h.apply(mcp('changing', { ...spec('v2'), tools: { pinning: { mode: 'alert', approved: current } } }));
     await waitFor('Degraded=False after approval', async () => (await h.condition('team-a', 'changing', 'Degraded'))?.status === 'False', 120_000);
-    assert.deepEqual((await h.operator.metrics.registry.getSingleMetric('mcpfleet_tool_surface_drift')!.get()).values, []);
+    // The metric follows right after the status write.
+    await waitFor('the drift series gone', async () => ((await h.operator.metrics.registry.getSingleMetric('mcpfleet_tool_surface_drift')!.get()).values.length === 0 ? true : undefined));
+  });
+
+  it('enforce: a tool that changes under a running server is withheld from clients through the proxy until approved', async () => {
+    // Outside /tmp: the pod runner maps the pod's /tmp mount to a directory of its own.
+    await mkdir(path.join(REPO_ROOT, '.cache'), { recursive: true });
+    const schemaDir = await mkdtemp(path.join(REPO_ROOT, '.cache', 'changing-'));
+    cleanups.push(() => rm(schemaDir, { recursive: true, force: true }));
+    const schemaFile = path.join(schemaDir, 'schema');
+    await writeFile(schemaFile, 'v1');
+    const spec = (approved?: Record<string, string>) => ({
+      image: CHANGING_IMAGE,
+      transport: { port: 3002 },
+      env: [{ name: 'FIXTURE_SCHEMA_FILE', value: schemaFile }],
+      tools: { pinning: { mode: 'enforce', ...(approved && { approved }) } },
+    });
+    await h.apply(mcp('enforced', spec()));
+    const [endpoint] = await readyEndpoints('enforced', 1);
+    // Trust on first use: the first verified surface is adopted and reaches the proxy through the
+    // baseline ConfigMap (no rollout); until then the proxy withholds every tool.
+    const adopted = await waitFor('the first surface adopted', async () => (await h.mcpServer('team-a', 'enforced'))?.status?.toolSurface?.adopted);
+    assert.deepEqual(Object.keys(adopted), ['lookup', 'ping']);
+    await waitFor('the adopted surface in the baseline ConfigMap', async () => {
+      const baseline = await h.get<{ data: Record<string, string> }>('/api/v1/namespaces/team-a/configmaps/enforced-tool-baseline');
+      return JSON.stringify(JSON.parse(baseline?.data['baseline.json'] ?? '{}')) === JSON.stringify({ approved: adopted }) || undefined;
+    });
+    const client = await connectClient(`${endpoint}/mcp`, { protocol: 'legacy' });
+    clients.push(client);
+    await waitFor('both tools exposed once adopted', async () => ((await client.listTools()).tools.length === 2 ? true : undefined), 60_000);
+    await waitFor('status without withheld tools', async () => ((await h.mcpServer('team-a', 'enforced'))?.status?.toolSurface?.withheld === undefined ? true : undefined), 60_000);
+    const podBefore = h.sim.kubelet.endpointsFor('team-a', 'enforced');
+
+    // The image changes under the server: its process restarts with a new lookup schema.
+    await writeFile(schemaFile, 'v2');
+    const degraded = await waitFor('Degraded=ToolSurfaceChanged', async () => {
+      const c = await h.condition('team-a', 'enforced', 'Degraded');
+      return c?.status === 'True' && c.reason === 'ToolSurfaceChanged' ? c : undefined;
+    }, 240_000);
+    assert.match(degraded.message, /changed lookup; withheld from clients until approved: lookup/);
+    const status = (await h.mcpServer('team-a', 'enforced'))!.status!;
+    assert.deepEqual(status.toolSurface!.withheld, ['lookup']);
+    assert.notEqual(status.toolSurface!.tools.lookup, adopted.lookup);
+    assert.equal(status.toolSurface!.tools.ping, adopted.ping);
+    await waitFor('the Event', async () => {
+      const list = await h.get<{ items: { reason: string; message: string; involvedObject: { name: string } }[] }>('/api/v1/namespaces/team-a/events');
+      return list?.items.some((e) => e.involvedObject.name === 'enforced' && e.reason === 'ToolSurfaceChanged' && /withheld from clients until approved: lookup/.test(e.message)) || undefined;
+    });
+    const drift = (await h.operator.metrics.registry.getSingleMetric('mcpfleet_tool_surface_drift')!.get()).values.find((v) => v.labels.mcpserver === 'enforced');
+    assert.equal(drift?.value, 1);
+
+    // A real client through the proxy of the new pod: lookup is neither listed nor callable; ping works.
+    const [changedEndpoint] = await readyEndpoints('enforced', 1);
+    const changed = await connectClient(`${changedEndpoint}/mcp`, { protocol: 'legacy' });
+    clients.push(changed);
+    assert.deepEqual((await changed.listTools()).tools.map((t) => t.name), ['ping']);
+    await assert.rejects(changed.callTool({ name: 'lookup', arguments: { word: 'x' } }), /Tool lookup is withheld/);
+    assert.match(JSON.stringify((await changed.callTool({ name: 'ping', arguments: {} })).content), /pong/);
+
+    // Approving the new digests is a spec change; it reaches the proxy through the ConfigMap, no rollout.
+    await h.apply(mcp('enforced', spec(status.toolSurface!.tools)));
+    await waitFor('lookup exposed again', async () => ((await changed.listTools()).tools.some((t) => t.name === 'lookup') ? true : undefined), 60_000);
+    const looked = await changed.callTool({ name: 'lookup', arguments: { word: 'abc', limit: 1 } });
+    assert.ok(!looked.isError, JSON.stringify(looked.content));
+    await waitFor('Degraded=False after approval', async () => (await h.condition('team-a', 'enforced', 'Degraded'))?.status === 'False', 120_000);
+    assert.deepEqual(h.sim.kubelet.endpointsFor('team-a', 'enforced'), [changedEndpoint], 'the approval did not roll the pod');
+    assert.notDeepEqual(podBefore, [changedEndpoint], 'the change itself came with a new pod');
   });
 
   it('refuses a field it cannot enforce for an image with Accepted=False and creates nothing', async () => {

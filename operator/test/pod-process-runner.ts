@@ -4,8 +4,9 @@
 // - Other images run their container command, or a local stand-in command given per image
 //   (e.g. server-everything from npm for "an image that speaks Streamable HTTP").
 // A pod shares one loopback: each declared containerPort gets a free local port, and env values
-// naming 127.0.0.1:<containerPort> (UPSTREAM_URL) or PORT follow it. Volumes (emptyDir, Secret)
-// become directories under a temporary root, and mount paths in commands and env are rewritten.
+// naming 127.0.0.1:<containerPort> (UPSTREAM_URL) or PORT follow it. Volumes (emptyDir, Secret,
+// ConfigMap) become directories under a temporary root, and mount paths in commands and env are
+// rewritten; ConfigMap volumes follow their ConfigMap while the pod runs.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -13,6 +14,7 @@ import path from 'node:path';
 import type { PodRunner, RunningPod } from '../../hack/kube-sim/src/kubelet.ts';
 import type { KubeObject } from '../../hack/kube-sim/src/types.ts';
 import { freePort } from '../../hack/cluster/src/ports.ts';
+import { projectConfigMaps } from '../../hack/kube-sim/src/configmap-volumes.ts';
 
 interface Container {
   name: string;
@@ -26,7 +28,7 @@ interface Container {
 interface PodSpec {
   initContainers?: Container[];
   containers?: Container[];
-  volumes?: { name: string; emptyDir?: unknown; secret?: { secretName: string; items?: { key: string; path: string }[] } }[];
+  volumes?: { name: string; emptyDir?: unknown; secret?: { secretName: string; items?: { key: string; path: string }[] }; configMap?: { name: string; optional?: boolean } }[];
 }
 
 export interface PodProcessRunnerOptions {
@@ -36,6 +38,8 @@ export interface PodProcessRunnerOptions {
   /** Local commands standing in for third-party images that have no command in the spec. */
   images: Record<string, string[]>;
   readSecret(namespace: string, name: string, key: string): Promise<string | undefined>;
+  /** A ConfigMap's data, undefined when it does not exist (for ConfigMap volumes). */
+  readConfigMap?(namespace: string, name: string): Promise<Record<string, string> | undefined>;
   /** Extra environment for every process (e.g. STDIO_BRIDGE_BUNDLE). */
   env?: Record<string, string>;
   /** Where each container's output goes (default: discarded). */
@@ -73,6 +77,10 @@ export function podProcessRunner(opts: PodProcessRunnerOptions): PodRunner {
           await writeFile(path.join(dir, item.path), value, { mode: 0o600 });
         }
       }
+      const projection = await projectConfigMaps(
+        (spec.volumes ?? []).filter((v) => v.configMap).map((v) => ({ dir: volumeDirs.get(v.name)!, configMap: v.configMap!.name })),
+        async (name) => opts.readConfigMap?.(namespace, name),
+      );
       const portMap = new Map<number, number>();
       for (const c of [...(spec.containers ?? [])]) for (const p of c.ports ?? []) portMap.set(p.containerPort, await freePort());
 
@@ -132,6 +140,7 @@ export function podProcessRunner(opts: PodProcessRunnerOptions): PodRunner {
         // A container that exits ends the pod (the kubelet then replaces it).
         exited: Promise.race(exits),
         async stop() {
+          projection.stop();
           for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
           const timer = setTimeout(() => children.forEach((child) => child.kill('SIGKILL')), 15_000);
           await Promise.all(exits);

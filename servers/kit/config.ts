@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { resolveAwsRegion } from './awsClients.ts';
 import { TrustedProxies } from './clientAddress.ts';
-import { ConfigError } from './env.ts';
+import { ConfigError, unsetIfEmpty } from './env.ts';
 import { parseToolPolicy, type ToolPolicy } from './toolPolicy.ts';
 
 export class KitConfigError extends ConfigError {
@@ -82,6 +82,7 @@ const envSchema = z.object({
   TOOL_TIMEOUT: seconds(30),
   DRAIN_TIMEOUT: seconds(25),
   TOOL_POLICY: z.string().optional(),
+  TOOL_BASELINE_FILE: z.preprocess(unsetIfEmpty, z.string().optional()),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
 });
 
@@ -123,6 +124,11 @@ export interface KitConfig {
   logLevel: string;
   /** Which tools clients see and may call, and how they are presented (TOOL_POLICY). */
   toolPolicy: ToolPolicy;
+  /**
+   * Set when spec.tools.pinning.mode is enforce: the approved digests (servers/kit/toolBaseline.ts);
+   * tools without an approved digest are withheld, also when the file is missing or unreadable.
+   */
+  toolBaselineFile: string | undefined;
 }
 
 /** Reads API_KEYS_FILE (one key per line, `#` comments and blank lines ignored). */
@@ -227,5 +233,6 @@ export function parseKitConfig(rawEnv: Record<string, string | undefined>): KitC
     drainTimeoutMs: Math.round(env.DRAIN_TIMEOUT * 1000),
     logLevel: env.LOG_LEVEL,
     toolPolicy: parseToolPolicy(env.TOOL_POLICY),
+    toolBaselineFile: env.TOOL_BASELINE_FILE,
   };
 }

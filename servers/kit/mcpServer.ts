@@ -5,32 +5,31 @@
 // instead of rebuilding them for each request (see hack/bench/servers.ts for the measured gain).
 // Instances never serve two exchanges at once, and the two protocol eras keep separate pools
 // because an instance remembers the era it last negotiated.
+import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
 import type { McpRequestContext } from '@modelcontextprotocol/server';
-import { McpServer } from '@modelcontextprotocol/server';
+import { McpServer, ProtocolError, ProtocolErrorCode } from '@modelcontextprotocol/server';
 import type { CatalogServer } from './tool.ts';
-import type { ToolSurfaceCounts } from './toolPolicy.ts';
-import { withSurfaceMeta } from './toolPolicy.ts';
+import type { Enforcement } from './toolPinning.ts';
+import { isApproved, policeToolList, withheldToolMessage } from './toolPinning.ts';
+import type { ToolPolicy } from './toolPolicy.ts';
+import { exposedName, resolveToolCall } from './toolPolicy.ts';
+import type { DescribedTool } from './toolSurface.ts';
+import { toolDigest, withSurfaceMeta } from './toolSurface.ts';
 import type { ToolCallResult } from './toolRunner.ts';
 
 export type ToolCallback = (args: Record<string, unknown>, context?: unknown) => Promise<ToolCallResult>;
 
-/**
- * A fresh, fully registered McpServer (also used as-is for stdio connections).
- * `supportedProtocolVersions` is for the fast path's instance, which must list the modern
- * revision itself (the SDK entry adds it to its per-request instances when serving one).
- */
-export function buildMcpServer(catalog: CatalogServer, runners: ReadonlyMap<string, ToolCallback>, options: { supportedProtocolVersions?: string[]; surface?: ToolSurfaceCounts } = {}): McpServer {
-  const server = new McpServer(
-    { name: catalog.name, version: catalog.version },
-    {
-      capabilities: { tools: { listChanged: false } },
-      ...(catalog.instructions !== undefined && { instructions: catalog.instructions }),
-      ...(options.supportedProtocolVersions !== undefined && { supportedProtocolVersions: options.supportedProtocolVersions }),
-    },
-  );
+/** What the kit's tools/list and tools/call answers are policed by, when the policy rewrites tools or pinning is enforced. */
+export interface KitToolSurface {
+  policy: ToolPolicy;
+  /** The catalog's tools as the server declares them, before the policy (listDeclaredTools). */
+  declared: readonly DescribedTool[];
+  enforcement: Enforcement;
+}
+
+function registerTools(server: McpServer, catalog: CatalogServer, runnerFor: (name: string) => ToolCallback): void {
   for (const tool of catalog.tools) {
-    const runner = runners.get(tool.name);
-    if (runner === undefined) throw new Error(`no runner for tool ${tool.name}`);
+    const runner = runnerFor(tool.name);
     server.registerTool(
       tool.name,
       {
@@ -44,22 +43,90 @@ export function buildMcpServer(catalog: CatalogServer, runners: ReadonlyMap<stri
       (args: Record<string, unknown>, context: unknown) => runner(args, context as never),
     );
   }
-  if (options.surface) annotateToolList(server, options.surface);
+}
+
+function newServer(catalog: CatalogServer, supportedProtocolVersions?: string[]): McpServer {
+  return new McpServer(
+    { name: catalog.name, version: catalog.version },
+    {
+      capabilities: { tools: { listChanged: false } },
+      ...(catalog.instructions !== undefined && { instructions: catalog.instructions }),
+      ...(supportedProtocolVersions !== undefined && { supportedProtocolVersions }),
+    },
+  );
+}
+
+/**
+ * A fresh, fully registered McpServer (also used as-is for stdio connections).
+ * `supportedProtocolVersions` is for the fast path's instance, which must list the modern
+ * revision itself (the SDK entry adds it to its per-request instances when serving one).
+ */
+export function buildMcpServer(catalog: CatalogServer, runners: ReadonlyMap<string, ToolCallback>, options: { supportedProtocolVersions?: string[]; surface?: KitToolSurface } = {}): McpServer {
+  const server = newServer(catalog, options.supportedProtocolVersions);
+  registerTools(server, catalog, (name) => {
+    const runner = runners.get(name);
+    if (runner === undefined) throw new Error(`no runner for tool ${name}`);
+    return runner;
+  });
+  if (options.surface) policeTools(server, options.surface);
   return server;
 }
 
-type ListHandler = (request: unknown, extra: unknown) => Promise<{ _meta?: Record<string, unknown> }>;
+/**
+ * The catalog's tools exactly as a client would list them from the kit with no tool policy: the
+ * SDK's own tools/list answer (JSON Schemas as the SDK renders them), over an in-memory session.
+ * This is what the kit digests for pinning, the same function the verifier applies to a listing.
+ */
+export async function listDeclaredTools(catalog: CatalogServer): Promise<DescribedTool[]> {
+  const server = newServer(catalog);
+  registerTools(server, catalog, () => () => Promise.reject(new Error('a listing-only server runs no tools')));
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  const client = new Client({ name: 'mcpfleet-kit', version: '0.1.0' });
+  try {
+    await server.connect(serverSide);
+    await client.connect(clientSide);
+    return (await client.listTools()).tools;
+  } finally {
+    await client.close().catch(() => undefined);
+    await server.close().catch(() => undefined);
+  }
+}
+
+type Handler = (request: { params?: { name?: unknown } }, extra: unknown) => Promise<{ tools?: { name: string }[]; _meta?: Record<string, unknown> }>;
 
 /**
- * Adds the tool-surface counts to tools/list answers. The SDK has no hook for a result's _meta,
- * so the registered handler is wrapped in place (the fast path reads the same map, so both
- * paths answer alike); without the map (another SDK build) the counts are simply not reported.
+ * Wraps the registered tools/list and tools/call handlers in place (the SDK has no hook for a
+ * result's _meta or for refusing a registered tool; the fast path reads the same map, so both
+ * paths answer alike). tools/list drops withheld tools and reports the surface; tools/call
+ * refuses a withheld tool. Without the map (another SDK build) the kit refuses to start with
+ * enforcement rather than serve unapproved tools.
  */
-function annotateToolList(server: McpServer, surface: ToolSurfaceCounts): void {
-  const handlers = (server.server as unknown as { _requestHandlers?: Map<string, ListHandler> })._requestHandlers;
-  const original = handlers?.get('tools/list');
-  if (!handlers || !original) return;
-  handlers.set('tools/list', async (request, extra) => withSurfaceMeta(await original(request, extra), surface));
+function policeTools(server: McpServer, surface: KitToolSurface): void {
+  const handlers = (server.server as unknown as { _requestHandlers?: Map<string, Handler> })._requestHandlers;
+  const list = handlers?.get('tools/list');
+  const call = handlers?.get('tools/call');
+  if (!handlers || !list || !call) {
+    if (surface.enforcement) throw new Error('this SDK build cannot be policed for pinning enforcement');
+    return;
+  }
+  const digests = new Map(surface.declared.map((tool) => [tool.name, toolDigest(tool)]));
+  handlers.set('tools/list', async (request, extra) => {
+    const policed = policeToolList(surface.policy, surface.declared, surface.enforcement);
+    const withheld = new Set(policed.surface.withheld?.map((name) => exposedName(surface.policy, name)));
+    const result = await list(request, extra);
+    const tools = (result.tools ?? []).filter((tool) => !withheld.has(tool.name));
+    return withSurfaceMeta({ ...result, tools }, { ...policed.surface, exposed: tools.length });
+  });
+  if (!surface.enforcement) return;
+  const enforcement = surface.enforcement;
+  handlers.set('tools/call', async (request, extra) => {
+    const requested = typeof request.params?.name === 'string' ? request.params.name : '';
+    const upstream = resolveToolCall(surface.policy, requested);
+    if (upstream !== undefined && !isApproved(enforcement.approved(), upstream, digests.get(upstream))) {
+      throw new ProtocolError(ProtocolErrorCode.InvalidParams, withheldToolMessage(requested));
+    }
+    return call(request, extra);
+  });
 }
 
 export class McpServerPool {

@@ -28,8 +28,12 @@ import { closeRedis, openRedis, pingRedis } from './redis.ts';
 import type { CatalogServer, ToolCallObserver } from './tool.ts';
 import { createToolRunner } from './toolRunner.ts';
 import { listenKit } from './serve.ts';
-import { applyToolPolicy, isOpenPolicy } from './toolPolicy.ts';
 import { traceToolCall } from './tracing/exchange.ts';
+import type { KitToolSurface } from './mcpServer.ts';
+import { listDeclaredTools } from './mcpServer.ts';
+import { BaselineFile } from './toolBaseline.ts';
+import { policesListings } from './toolPinning.ts';
+import { applyToolPolicy } from './toolPolicy.ts';
 
 /** How long keep-alive sockets get, after the last call, to be told Connection: close. */
 const LINGER_MAX_MS = 5000;
@@ -54,6 +58,10 @@ interface KitServices {
   logger: Logger;
   metrics: KitMetrics;
   runners: Map<string, ToolCallback>;
+  /** How tools/list and tools/call are policed (undefined: an open policy without pinning enforcement). */
+  surface: KitToolSurface | undefined;
+  /** The approved digests when pinning is enforced (TOOL_BASELINE_FILE). */
+  enforcement: BaselineFile | undefined;
   cache: ResultCache | undefined;
   limiter: RequestLimiter | undefined;
   shutdownController: AbortController;
@@ -112,11 +120,18 @@ async function buildServices(catalog: CatalogServer, config: KitConfig, options:
     );
   }
 
+  // A server that builds its own MCP server (the stdio bridge) polices its tools itself.
+  const enforcement = catalog.mcpServer ? undefined : await openEnforcement(config.toolBaselineFile, logger);
+  const surface: KitToolSurface | undefined =
+    policesListings(config.toolPolicy, enforcement) && !catalog.mcpServer ? { policy: config.toolPolicy, declared: await listDeclaredTools(catalog), enforcement } : undefined;
+
   return {
     catalog: exposed,
     logger,
     metrics,
     runners,
+    surface,
+    enforcement,
     cache,
     limiter,
     shutdownController,
@@ -128,11 +143,17 @@ async function buildServices(catalog: CatalogServer, config: KitConfig, options:
       await catalog.checkReady?.();
     },
     async close() {
+      enforcement?.close();
       await catalog.close?.().catch((error: unknown) => logger.warn('catalog server close failed', { error: (error as Error).message }));
       await cache?.close();
       if (redis) await closeRedis(redis);
     },
   };
+}
+
+/** The approved digests of pinning enforcement, re-read from TOOL_BASELINE_FILE; undefined when not enforcing. */
+export async function openEnforcement(file: string | undefined, logger: Logger): Promise<BaselineFile | undefined> {
+  return file === undefined ? undefined : BaselineFile.open(file, { logger });
 }
 
 function toolCallObserver(metrics: KitMetrics): ToolCallObserver {
@@ -173,7 +194,7 @@ export async function startHttpKit(catalog: CatalogServer, config: KitConfig, op
   const services = await buildServices(catalog, config, options, process.stdout);
   const { logger, metrics } = services;
   const exposed = services.catalog;
-  const surface = isOpenPolicy(config.toolPolicy) ? undefined : { offered: catalog.tools.length, exposed: exposed.tools.length };
+  const surface = services.surface;
   const build = catalog.mcpServer ? () => catalog.mcpServer!(toolCallObserver(metrics)) : () => buildMcpServer(exposed, services.runners, surface ? { surface } : {});
   const pool = new McpServerPool(build);
   const handler: McpHttpHandler = createMcpHandler(pool.factory, {
@@ -234,7 +255,7 @@ export async function startStdioKit(catalog: CatalogServer, config: KitConfig, o
     resolveClosed = resolve;
   });
   const transport = new StdioServerTransport();
-  const handle = serveStdio(() => catalog.mcpServer?.(toolCallObserver(services.metrics)) ?? buildMcpServer(services.catalog, services.runners), {
+  const handle = serveStdio(() => catalog.mcpServer?.(toolCallObserver(services.metrics)) ?? buildMcpServer(services.catalog, services.runners, services.surface ? { surface: services.surface } : {}), {
     transport,
     onerror: (error) => services.logger.warn('stdio protocol error', { error: error.message }),
   });

@@ -137,22 +137,6 @@ export function isOpenPolicy(policy: ToolPolicy): boolean {
   return policy.allow === undefined && (policy.deny?.length ?? 0) === 0 && Object.keys(policy.overrides ?? {}).length === 0;
 }
 
-/**
- * tools/list results carry how many tools the server offered and how many the policy exposed
- * (counts only: the names of hidden tools are not revealed to clients). The operator's verifier
- * reports them in status.
- */
-export const TOOL_SURFACE_META_KEY = 'mcpfleet.dev/toolSurface';
-
-export interface ToolSurfaceCounts {
-  offered: number;
-  exposed: number;
-}
-
-export function withSurfaceMeta<T extends { _meta?: Record<string, unknown> | undefined }>(result: T, counts: ToolSurfaceCounts): T {
-  return { ...result, _meta: { ...(result._meta ?? {}), [TOOL_SURFACE_META_KEY]: counts } };
-}
-
 /** The text of the tool error for a call to a tool that is not exposed. */
 export function unknownToolMessage(name: string): string {
   return `Tool ${name} not found`;

@@ -11,10 +11,11 @@ import type { Logger } from '../kit/logger.ts';
 import type { KitMetrics } from '../kit/metrics.ts';
 import type { KitMcpHandler } from '../kit/nodeAdapter.ts';
 import { boundedToolLabels } from '../kit/toolLabels.ts';
+import type { ForwardingGuard } from '../kit/toolPinning.ts';
+import { mayForward } from '../kit/toolPinning.ts';
 import type { ToolPolicy } from '../kit/toolPolicy.ts';
-import { isOpenPolicy } from '../kit/toolPolicy.ts';
 import type { PolicedRequest } from './messages.ts';
-import { policeRequest, policeResponse } from './messages.ts';
+import { calledUpstreamTools, policeRequest, policeResponse } from './messages.ts';
 import { SseRewriter } from './sse.ts';
 import type { ToolCallTrace } from '../kit/tracing/exchange.ts';
 import { traceToolCall } from '../kit/tracing/exchange.ts';
@@ -31,6 +32,16 @@ export interface ProxyHandlerDeps {
   maxResponseBytes: number;
   /** The kit authenticates clients itself, so their credentials are not handed to the upstream. */
   stripCredentials: boolean;
+  /** Pinning enforcement: calls go through only to tools whose current digest is approved. */
+  guard?: ForwardingGuard | undefined;
+}
+
+/** The upstream tools of a body that pinning withholds (checked against a fresh enough listing). */
+async function withheldCalls(policy: ToolPolicy, guard: ForwardingGuard | undefined, body: unknown): Promise<Set<string>> {
+  const withheld = new Set<string>();
+  if (!guard || body === undefined) return withheld;
+  for (const name of new Set(calledUpstreamTools(policy, body))) if (!(await mayForward(guard, name))) withheld.add(name);
+  return withheld;
 }
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) and the ones the proxy sets itself. */
@@ -89,7 +100,8 @@ export function createProxyHandler(deps: ProxyHandlerDeps): ProxyHandler {
   // Clients choose the names they call: only tools that answered successfully become labels.
   const toolLabel = boundedToolLabels();
   const send = upstream.protocol === 'https:' ? httpsRequest : httpRequest;
-  const rewriting = !isOpenPolicy(policy);
+  const enforcement = deps.guard?.enforcement;
+  const onListed = deps.guard ? (tools: Parameters<ForwardingGuard['surface']['observe']>[0]) => deps.guard!.surface.observe(tools) : undefined;
 
   const record = (policed: PolicedRequest, id: string | number, outcome: 'success' | 'tool_error' | 'error', startedAt: bigint, traces?: Map<string | number, ToolCallTrace>) => {
     const tool = policed.calls.get(id);
@@ -104,7 +116,7 @@ export function createProxyHandler(deps: ProxyHandlerDeps): ProxyHandler {
 
   const handle: KitMcpHandler = async (req, res, parsedBody) => {
     const startedAt = process.hrtime.bigint();
-    const policed: PolicedRequest = parsedBody === undefined ? { forward: undefined, refusals: [], calls: new Map(), lists: new Set() } : policeRequest(policy, parsedBody);
+    const policed: PolicedRequest = parsedBody === undefined ? { forward: undefined, refusals: [], calls: new Map(), lists: new Set() } : policeRequest(policy, parsedBody, await withheldCalls(policy, deps.guard, parsedBody));
     if (parsedBody !== undefined && policed.forward === undefined) {
       // Everything in the body was refused: answer without bothering the upstream.
       return sendJsonRpc(res, 200, Array.isArray(parsedBody) ? policed.refusals : policed.refusals[0]);
@@ -147,7 +159,8 @@ export function createProxyHandler(deps: ProxyHandlerDeps): ProxyHandler {
     const contentType = String(answered.headers['content-type'] ?? '');
     const status = answered.statusCode ?? 502;
     const passHeaders = responseHeaders(answered.headers);
-    const watched = policed.calls.size > 0 || (rewriting && policed.lists.size > 0);
+    // tools/list answers are always read: at least the upstream's own surface report is dropped.
+    const watched = policed.calls.size > 0 || policed.lists.size > 0;
 
     try {
       if (watched && contentType.startsWith('text/event-stream')) {
@@ -160,7 +173,7 @@ export function createProxyHandler(deps: ProxyHandlerDeps): ProxyHandler {
           } catch {
             return data;
           }
-          const findings = policeResponse(policy, policed, message);
+          const findings = policeResponse(policy, policed, message, enforcement, onListed);
           if (findings.call) record(policed, findings.call.id, findings.call.outcome, startedAt, traces);
           return findings.message === message ? data : JSON.stringify(findings.message);
         }, deps.maxResponseBytes);
@@ -177,7 +190,7 @@ export function createProxyHandler(deps: ProxyHandlerDeps): ProxyHandler {
         }
         const messages = Array.isArray(parsed) ? parsed : [parsed];
         const out = messages.map((m) => {
-          const findings = policeResponse(policy, policed, m);
+          const findings = policeResponse(policy, policed, m, enforcement, onListed);
           if (findings.call) record(policed, findings.call.id, findings.call.outcome, startedAt, traces);
           return findings.message;
         });

@@ -12,10 +12,12 @@ import { createKitMetrics } from '../kit/metrics.ts';
 import { AuthFailureThrottle } from '../kit/rateLimit.ts';
 import type { RedisConnection } from '../kit/redis.ts';
 import { closeRedis, openRedis, pingRedis } from '../kit/redis.ts';
-import { buildAuthenticator, createRequestLimiter } from '../kit/runtime.ts';
+import { buildAuthenticator, createRequestLimiter, openEnforcement } from '../kit/runtime.ts';
+import { UpstreamSurface } from '../kit/toolPinning.ts';
 import { listenKit } from '../kit/serve.ts';
 import type { ProxyConfig } from './config.ts';
 import { createProxyHandler } from './forward.ts';
+import { listUpstreamTools } from './upstreamTools.ts';
 
 /** How long keep-alive sockets get, after the last call, to be told Connection: close. */
 const PROXY_LINGER_MAX_MS = 5000;
@@ -50,6 +52,9 @@ export async function startProxy(config: ProxyConfig, options: { logger?: Logger
   const authenticator = buildAuthenticator(kit);
   // Redis serves the proxy's cluster-wide rate limit and daily quota (the cache is refused in proxy mode).
   const redis: RedisConnection | undefined = kit.rateLimit && kit.redisUrl ? openRedis(kit.redisUrl, logger, { connectTimeoutMs: kit.httpTimeoutMs, purpose: 'kit' }) : undefined;
+  // Pinning enforcement: the approved digests, and what the upstream offers now (it can change under the proxy).
+  const baseline = await openEnforcement(kit.toolBaselineFile, logger);
+  const guard = baseline && { enforcement: baseline, surface: new UpstreamSurface(() => listUpstreamTools(config.upstream, kit.toolTimeoutMs)) };
   const proxyHandler = createProxyHandler({
     upstream: config.upstream,
     policy: kit.toolPolicy,
@@ -58,6 +63,7 @@ export async function startProxy(config: ProxyConfig, options: { logger?: Logger
     connectTimeoutMs: kit.toolTimeoutMs,
     maxResponseBytes: config.maxResponseBytes,
     stripCredentials: authenticator !== undefined,
+    guard,
   });
   const http = createKitHttpServer({
     config: kit,
@@ -80,6 +86,7 @@ export async function startProxy(config: ProxyConfig, options: { logger?: Logger
     closeHandlers: async () => {},
     closeSockets: () => http.close(Math.min(PROXY_LINGER_MAX_MS, kit.drainTimeoutMs)),
     closeServices: async () => {
+      baseline?.close();
       if (redis) await closeRedis(redis);
     },
   });

@@ -37,7 +37,7 @@ const schema = z.object({
 });
 
 /** Kit variables the stdio servers never see. */
-const WITHHELD = /^(PORT|HOST|MCP_PATH|MCP_TRANSPORT|API_KEYS|API_KEYS_FILE|REDIS_URL|BRIDGE_.*|OAUTH_.*|RATE_LIMIT_.*|CACHE_.*|DYNAMODB_.*|ALLOWED_HOSTS|ALLOWED_ORIGINS|TOOL_POLICY|UPSTREAM_.*)$/;
+const WITHHELD = /^(PORT|HOST|MCP_PATH|MCP_TRANSPORT|API_KEYS|API_KEYS_FILE|REDIS_URL|BRIDGE_.*|OAUTH_.*|RATE_LIMIT_.*|CACHE_.*|DYNAMODB_.*|ALLOWED_HOSTS|ALLOWED_ORIGINS|TOOL_POLICY|TOOL_BASELINE_FILE|UPSTREAM_.*)$/;
 
 export function childEnvironment(env: Record<string, string | undefined>): Record<string, string> {
   const inherited = Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && !WITHHELD.test(entry[0])));

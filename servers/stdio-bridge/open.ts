@@ -2,6 +2,8 @@
 // server processes (their stderr goes to the kit's log) and mirrors what the first one declared.
 import type { Logger } from '../kit/logger.ts';
 import type { CatalogServer } from '../kit/tool.ts';
+import { openEnforcement } from '../kit/runtime.ts';
+import { listAllTools, UpstreamSurface, type ForwardingGuard } from '../kit/toolPinning.ts';
 import { parseToolPolicy } from '../kit/toolPolicy.ts';
 import { parseStdioBridgeConfig } from './config.ts';
 import { identityOf } from './lib/forwarding.ts';
@@ -32,5 +34,11 @@ export async function openStdioBridgeServer(env: Record<string, string | undefin
   }
   const identity = identityOf(primary);
   logger.info('stdio bridge ready', { command: config.command.command, processes: pool.liveCount, server: `${identity.name} ${identity.version}`, capabilities: Object.keys(identity.capabilities) });
-  return createServer({ pool, identity, toolPolicy });
+  // Pinning enforcement (TOOL_BASELINE_FILE): calls are checked against what the stdio server lists now.
+  const baseline = await openEnforcement(env.TOOL_BASELINE_FILE || undefined, logger);
+  const guard: ForwardingGuard | undefined = baseline && {
+    enforcement: baseline,
+    surface: new UpstreamSurface(() => listAllTools((cursor) => pool.run((client, options) => client.listTools(cursor ? { cursor } : {}, options), undefined))),
+  };
+  return createServer({ pool, identity, toolPolicy, guard, close: () => baseline?.close() });
 }

@@ -358,9 +358,9 @@ const toolsSchema = z
     pinning: z
       .strictObject({
         mode: z
-          .enum(['observe', 'alert'])
+          .enum(['observe', 'alert', 'enforce'])
           .default('observe')
-          .describe('observe: a changed surface sets Degraded=True (ToolSurfaceChanged), an Event and the mcpfleet_tool_surface_drift metric; alert: the same plus a PrometheusRule alert.'),
+          .describe('observe: a changed surface sets Degraded=True (ToolSurfaceChanged), an Event and the mcpfleet_tool_surface_drift metric; alert: the same plus a PrometheusRule alert; enforce: the same as observe, and changed or new tools are not exposed to clients (neither listed nor callable) until their digests are approved.'),
         approved: z
           .record(z.string().min(1).max(128), z.string().regex(/^sha256:[0-9a-f]{64}$/, { message: 'must be a tool digest from status.toolSurface.tools (sha256:<64 hex>)' }))
           .optional()
@@ -531,8 +531,9 @@ export const mcpServerStatusSchema = z
     toolSurface: z
       .strictObject({
         digest: z.string().describe('Digest of the whole verified surface (every tool name with its digest).'),
-        tools: z.record(z.string(), z.string()).describe('Digest per verified tool (first 100 tools).'),
+        tools: z.record(z.string(), z.string()).describe('Digest per verified tool, by the name the server gives it (before spec.tools overrides; first 100 tools).'),
         adopted: z.record(z.string(), z.string()).optional().describe('With spec.tools.pinning and no approved digests: the surface adopted at the first verification, the baseline drift is measured against.'),
+        withheld: z.array(z.string()).max(100).optional().describe('With spec.tools.pinning.mode enforce: tools the kit withholds from clients because their digests are not approved.'),
       })
       .optional()
       .describe('The verified tool surface, for pinning.'),

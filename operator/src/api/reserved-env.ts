@@ -35,6 +35,7 @@ export const OPERATOR_RENDERED_ENV: Readonly<Record<string, string>> = {
   OTEL_RESOURCE_ATTRIBUTES: 'spec.telemetry.tracing.resourceAttributes',
   OTEL_TRACES_SAMPLER: 'spec.telemetry.tracing.samplingRatio',
   OTEL_TRACES_SAMPLER_ARG: 'spec.telemetry.tracing.samplingRatio',
+  TOOL_BASELINE_FILE: 'spec.tools.pinning',
 };
 
 /** Problems for spec.env entries that would override what the operator renders (catalog servers only). */

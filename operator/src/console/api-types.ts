@@ -71,6 +71,30 @@ export interface PlaygroundAccess {
   reason: string;
 }
 
+export type ToolSurfaceState = 'unchanged' | 'changed' | 'added' | 'unpinned';
+
+export interface ToolSurfaceRow {
+  name: string;
+  digest: string;
+  /** The baseline's digest for this tool, when the baseline has it. */
+  baselineDigest?: string;
+  state: ToolSurfaceState;
+  withheld: boolean;
+}
+
+export interface ToolSurfaceView {
+  digest: string;
+  mode?: 'observe' | 'alert' | 'enforce';
+  /** Where the baseline comes from: spec.tools.pinning.approved, status.toolSurface.adopted, or none (not pinned). */
+  baseline: 'approved' | 'adopted' | 'none';
+  tools: ToolSurfaceRow[];
+  /** In the baseline, no longer offered. */
+  removed: string[];
+  withheld: string[];
+  /** YAML for spec.tools.pinning approving the current digests (names and digests JSON-quoted: valid YAML for any name). */
+  approveSnippet: string;
+}
+
 export interface ServerDetail {
   row: FleetRow;
   conditions: ConditionView[];
@@ -81,6 +105,8 @@ export interface ServerDetail {
   /** Live tools/list through the console, with schemas; or why it could not be read. */
   tools: ToolView[];
   toolsError?: string;
+  /** The verified tool surface for pinning (status.toolSurface), when the operator recorded one. */
+  toolSurface?: ToolSurfaceView;
   playground: PlaygroundAccess;
 }
 

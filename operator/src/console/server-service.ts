@@ -17,6 +17,7 @@ import { eventsFor } from './events-view.ts';
 import { fleetRow } from './fleet-row.ts';
 import { callTool, listToolsWithSchemas } from './mcp-session.ts';
 import type { Viewer } from './viewer.ts';
+import { toolSurfaceView } from './tool-surface-view.ts';
 
 export interface ServerServiceOptions {
   client: KubeClient;
@@ -83,6 +84,8 @@ export class ServerService {
       playground,
     };
     if ('error' in tools && tools.error) detail.toolsError = tools.error;
+    const surface = toolSurfaceView(this.typed(raw));
+    if (surface) detail.toolSurface = surface;
     if (status?.server) detail.verified = { ...status.server, ...(status.lastVerifiedTime ? { lastVerifiedTime: status.lastVerifiedTime } : {}) };
     return detail;
   }

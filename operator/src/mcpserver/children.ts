@@ -13,6 +13,7 @@ import { buildNetworkPolicy } from './networkpolicy.ts';
 import { buildPdb } from './pdb.ts';
 import { buildService } from './service.ts';
 import { buildServiceAccount } from './serviceaccount.ts';
+import { buildToolBaseline } from './tool-baseline.ts';
 
 export interface OwnedKind {
   apiVersion: string;
@@ -28,6 +29,7 @@ export interface OwnedKind {
 
 export const OWNED_KINDS: readonly OwnedKind[] = [
   { apiVersion: 'v1', kind: 'ServiceAccount', path: '/api/v1/serviceaccounts' },
+  { apiVersion: 'v1', kind: 'ConfigMap', path: '/api/v1/configmaps' },
   { apiVersion: 'apps/v1', kind: 'Deployment', path: '/apis/apps/v1/deployments' },
   { apiVersion: 'v1', kind: 'Service', path: '/api/v1/services' },
   { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', path: '/apis/autoscaling/v2/horizontalpodautoscalers' },
@@ -48,6 +50,8 @@ export function kindKey(apiVersion: string, kind: string): string {
 export function desiredChildren(server: McpServer, ctx: BuildContext): KubeObject[] {
   const children: (KubeObject | undefined)[] = [
     buildServiceAccount(server) as KubeObject | undefined,
+    // Before the Deployment, so new pods find their pinned baseline mounted.
+    buildToolBaseline(server) as KubeObject | undefined,
     buildDeployment(server, ctx) as KubeObject,
     buildService(server) as KubeObject,
     buildHpa(server) as KubeObject | undefined,

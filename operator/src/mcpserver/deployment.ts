@@ -12,6 +12,7 @@ import { childLabels, childMetadata, selectorLabels } from './labels.ts';
 import { BRIDGE_DIR, resolveRuntime, type ServerRuntime } from './runtime.ts';
 import { MCP_PORT_NAME } from './service.ts';
 import { serviceAccountName } from './serviceaccount.ts';
+import { enforcesPinning, TOOL_BASELINE_DIR, TOOL_BASELINE_VOLUME, toolBaselineName } from './tool-baseline.ts';
 
 export const CONTAINER_NAME = 'server';
 export const PROXY_CONTAINER_NAME = 'mcp-proxy';
@@ -79,6 +80,11 @@ function volumes(server: McpServer, runtime: ServerRuntime): PodVolumes {
   for (const file of runtime.secretFiles) {
     vols.push({ name: file.volumeName, secret: { secretName: file.secretName, items: [{ key: file.key, path: file.fileName }], defaultMode: runtime.kitHealth && !runtime.bridgeInstaller ? 0o440 : 0o444 } });
     kitMounts.push({ name: file.volumeName, mountPath: file.mountPath, readOnly: true });
+  }
+  if (enforcesPinning(server)) {
+    // Optional: a pod that starts before its baseline exists withholds every tool until it appears.
+    vols.push({ name: TOOL_BASELINE_VOLUME, configMap: { name: toolBaselineName(server), optional: true, defaultMode: 0o444 } });
+    kitMounts.push({ name: TOOL_BASELINE_VOLUME, mountPath: TOOL_BASELINE_DIR, readOnly: true });
   }
   if (runtime.bridgeInstaller) {
     // node (~120 MB) and the bundle (~6 MB).

@@ -109,6 +109,15 @@ const SAMPLES: Record<string, Sample> = {
       assert.equal(envOf(kitContainer(pod)).OTEL_SERVICE_NAME, 'gov');
     },
   },
+  'spec.tools.pinning.mode: enforce': {
+    spec: { tools: { pinning: { mode: 'enforce' } } },
+    enforced(pod) {
+      const kit = kitContainer(pod);
+      assert.equal(envOf(kit).TOOL_BASELINE_FILE, '/etc/mcpfleet/tool-baseline/baseline.json');
+      assert.ok(kit.volumeMounts!.some((m) => m.name === 'tool-baseline' && m.mountPath === '/etc/mcpfleet/tool-baseline'), 'the baseline is mounted where the kit runs');
+      assert.deepEqual(pod.volumes!.find((v) => v.name === 'tool-baseline')?.configMap, { name: 'gov-tool-baseline', optional: true, defaultMode: 0o444 });
+    },
+  },
   'spec.transport.type: stdio': {
     spec: { transport: { type: 'stdio' }, command: ['python3', '-m', 'acme_mcp'] },
     enforced(pod) {
@@ -187,5 +196,13 @@ describe('no silent downgrade: every guarantee against every kind of server', ()
     assert.match(unenforcedFields(noEndpoint).join(';'), /spec\.telemetry\.tracing names no endpoint and the operator has no default/);
     assert.deepEqual(unenforcedFields(noEndpoint, { otlpEndpoint: 'http://otel:4318' }), []);
     assert.deepEqual(unenforcedFields(build('catalog', { telemetry: { tracing: { enabled: false } } })), []);
+  });
+
+  it('refuses enforce on an OAuth-protected server without approved digests (nothing could ever be adopted)', () => {
+    const oauth = { issuer: 'https://login.example.com/', audience: 'https://mcp.example.com/mcp', jwksUri: 'https://login.example.com/jwks' };
+    const unadoptable = build('image-http', { auth: { oauth }, tools: { pinning: { mode: 'enforce' } } });
+    assert.match(unenforcedFields(unadoptable).join(';'), /enforce on an OAuth-protected server needs spec\.tools\.pinning\.approved/);
+    const approved = build('image-http', { auth: { oauth }, tools: { pinning: { mode: 'enforce', approved: { lookup: `sha256:${'a'.repeat(64)}` } } } });
+    assert.deepEqual(unenforcedFields(approved), []);
   });
 });

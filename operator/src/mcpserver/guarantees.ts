@@ -49,6 +49,8 @@ export const GUARANTEES: readonly Guarantee[] = [
       'image-stdio': 'the wrapped command runs inside the bridge and inherits its OTEL_* variables already',
     },
   },
+  // The kit, the proxy and the stdio bridge all withhold unapproved tools (servers/kit/toolPinning.ts).
+  { field: 'spec.tools.pinning.mode: enforce', isSet: (s) => s.spec.tools?.pinning?.mode === 'enforce', refusedFor: {} },
   {
     field: 'spec.transport.type: stdio',
     isSet: (s) => s.spec.transport.type === 'stdio',
@@ -81,6 +83,11 @@ function crossFieldProblems(server: McpServer, telemetry: TelemetryDefaults | un
       const owner = Object.hasOwn(OPERATOR_RENDERED_ENV, variable.name) ? OPERATOR_RENDERED_ENV[variable.name] : variable.name.startsWith('BRIDGE_') ? 'spec.command and spec.args' : undefined;
       if (owner) problems.push(`spec.env[${i}].name: ${variable.name} is set by ${owner}; set it there instead of in spec.env`);
     });
+  }
+  // The verifier cannot list an OAuth-protected server's tools, so nothing would ever be adopted:
+  // every tool would stay withheld. Enforcing needs the approved digests in the spec there.
+  if (server.spec.tools?.pinning?.mode === 'enforce' && server.spec.auth?.oauth && !server.spec.tools.pinning.approved) {
+    problems.push('spec.tools.pinning.mode enforce on an OAuth-protected server needs spec.tools.pinning.approved: the operator cannot list its tools to adopt a first surface');
   }
   if (duplicate !== undefined) problems.push(`spec.tools.overrides: two tools are renamed to "${duplicate}"; each exposed name must be unique`);
   return problems;

@@ -3,7 +3,7 @@
 // disconnect. OAuth-protected servers cannot be called without a token: for them the probe
 // checks that the RFC 9728 protected-resource metadata is served instead.
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { toolDigest } from './tool-surface.ts';
+import { TOOL_SURFACE_META_KEY, toolDigest, type ToolSurfaceMeta } from '../../../servers/kit/toolSurface.ts';
 import type { VerifiedServer, VerifiedTool } from './verification.ts';
 
 export interface ProbeOptions {
@@ -19,14 +19,23 @@ export interface ProbeResult {
   toolCount: number;
   /** Tools the server behind the kit offers, when the kit's tool policy hides some (counts it reports). */
   toolsOffered?: number;
+  /** The digests the kit reported (server names, before spec.tools overrides), withheld tools included. */
+  surface?: Record<string, string>;
+  /** Tools the kit withholds under pinning enforcement (server names). */
+  withheld?: string[];
 }
 
-/** The kit's tools/list _meta (servers/kit/toolPolicy.ts): counts before and after spec.tools. */
-const TOOL_SURFACE_META_KEY = 'mcpfleet.dev/toolSurface';
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
 
-function offeredOnPage(meta: Record<string, unknown> | undefined): number | undefined {
-  const surface = meta?.[TOOL_SURFACE_META_KEY] as { offered?: unknown } | undefined;
-  return typeof surface?.offered === 'number' && Number.isInteger(surface.offered) && surface.offered >= 0 ? surface.offered : undefined;
+/** The kit's tools/list _meta (servers/kit/toolSurface.ts), checked field by field: it crossed the network. */
+function surfaceOnPage(meta: Record<string, unknown> | undefined): ToolSurfaceMeta | undefined {
+  const surface = meta?.[TOOL_SURFACE_META_KEY] as Partial<Record<keyof ToolSurfaceMeta, unknown>> | undefined;
+  if (typeof surface?.offered !== 'number' || !Number.isInteger(surface.offered) || surface.offered < 0) return undefined;
+  const digests = surface.digests !== null && typeof surface.digests === 'object' && !Array.isArray(surface.digests)
+    ? Object.fromEntries(Object.entries(surface.digests as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string' && DIGEST.test(e[1])))
+    : undefined;
+  const withheld = Array.isArray(surface.withheld) ? surface.withheld.filter((n): n is string => typeof n === 'string' && digests !== undefined && Object.hasOwn(digests, n)) : undefined;
+  return { offered: surface.offered, exposed: typeof surface.exposed === 'number' ? surface.exposed : 0, ...(digests && { digests }), ...(withheld && { withheld }) };
 }
 
 export async function probeMcpEndpoint(url: string, opts: ProbeOptions): Promise<ProbeResult> {
@@ -39,12 +48,16 @@ export async function probeMcpEndpoint(url: string, opts: ProbeOptions): Promise
     const implementation = client.getServerVersion();
     const tools: VerifiedTool[] = [];
     let offered: number | undefined;
+    let surface: Record<string, string> | undefined;
+    const withheld: string[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < (opts.maxPages ?? 10); page++) {
       const result = await client.listTools(cursor ? { cursor } : {}, { timeout: opts.timeoutMs });
       for (const tool of result.tools) tools.push({ name: tool.name, ...(tool.title ? { title: tool.title } : {}), digest: toolDigest(tool) });
-      const pageOffered = offeredOnPage(result._meta);
-      if (pageOffered !== undefined) offered = (offered ?? 0) + pageOffered;
+      const reported = surfaceOnPage(result._meta);
+      if (reported !== undefined) offered = (offered ?? 0) + reported.offered;
+      if (reported?.digests) surface = { ...surface, ...reported.digests };
+      withheld.push(...(reported?.withheld ?? []));
       cursor = result.nextCursor;
       if (!cursor) break;
     }
@@ -57,6 +70,8 @@ export async function probeMcpEndpoint(url: string, opts: ProbeOptions): Promise
       tools,
       toolCount: tools.length,
       ...(offered !== undefined && { toolsOffered: offered }),
+      ...(surface && { surface }),
+      ...(withheld.length > 0 && { withheld: [...new Set(withheld)].sort() }),
     };
   } finally {
     await client.close().catch(() => undefined);

@@ -261,7 +261,7 @@ export class McpServerReconciler {
     const degradedNow = status.conditions?.find((c) => c.type === CONDITION_TYPES.degraded);
     if (degradedNow?.reason === TOOL_SURFACE_CHANGED && degradedBefore?.status !== 'True') return;
     const target = { name: raw.metadata!.name!, namespace: raw.metadata!.namespace!, uid: raw.metadata?.uid, resourceVersion: raw.metadata?.resourceVersion };
-    await this.deps.events.record(target, 'Warning', TOOL_SURFACE_CHANGED, describeDrift(drift));
+    await this.deps.events.record(target, 'Warning', TOOL_SURFACE_CHANGED, describeDrift(drift, status.toolSurface?.withheld));
   }
 
   private async writeStatus(raw: KubeObject, previous: McpServerStatus | undefined, status: McpServerStatus): Promise<void> {

@@ -14,6 +14,7 @@ import { trustedProxyRanges } from './networkpolicy.ts';
 // Container names only, read at render time (deployment.ts imports this module too).
 import { CONTAINER_NAME, PROXY_CONTAINER_NAME } from './deployment.ts';
 import { tracingEnv } from './telemetry.ts';
+import { enforcesPinning, TOOL_BASELINE_FILE } from './tool-baseline.ts';
 import { serviceHostNames } from './urls.ts';
 
 export interface ServerRuntime {
@@ -90,6 +91,7 @@ function kitEnv(server: McpServer, ctx: BuildContext, port: number = server.spec
       : []),
     ...env('TOOL_POLICY', toolPolicyJson(server)),
     ...env('TRUSTED_PROXY_CIDRS', trustedProxyRanges(server).join(',') || undefined),
+    ...env('TOOL_BASELINE_FILE', enforcesPinning(server) ? TOOL_BASELINE_FILE : undefined),
   ];
 }
 

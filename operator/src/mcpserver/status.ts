@@ -5,7 +5,8 @@ import type { V1Deployment } from '@kubernetes/client-node';
 import { CONDITION_TYPES as C, REASONS } from '../api/constants.ts';
 import type { McpServerStatus } from '../api/mcpserver.ts';
 import { findCondition, setConditions, type ConditionInput } from './conditions.ts';
-import { describeDrift, hasDrift, surfaceDigest, surfaceDrift, type SurfaceDrift } from './tool-surface.ts';
+import { surfaceDigest } from '../../../servers/kit/toolSurface.ts';
+import { describeDrift, hasDrift, surfaceDrift, type SurfaceDrift } from './tool-surface.ts';
 import { kstatusConditions } from './kstatus.ts';
 import { MAX_STATUS_TOOLS, type VerificationResult } from './verification.ts';
 
@@ -156,10 +157,14 @@ export function computeStatus(previous: McpServerStatus | undefined, obs: Status
     next.toolCount = v.toolCount;
     if (v.toolsOffered !== undefined) next.toolsOffered = v.toolsOffered;
     else delete next.toolsOffered;
-    const digests = Object.fromEntries(v.tools.slice(0, MAX_STATUS_TOOLS).flatMap((t) => (t.digest ? [[t.name, t.digest]] : [])));
+    // The kit's own report (server names, before overrides, withheld tools included) when it gave one.
+    const digests = v.surface
+      ? Object.fromEntries(Object.entries(v.surface).slice(0, MAX_STATUS_TOOLS))
+      : Object.fromEntries(v.tools.slice(0, MAX_STATUS_TOOLS).flatMap((t) => (t.digest ? [[t.name, t.digest]] : [])));
     // Without approved digests in the spec, the first verified surface becomes the baseline.
     const adopted = obs.pinning && !obs.pinning.approved ? (previous?.toolSurface?.adopted ?? digests) : undefined;
-    next.toolSurface = { digest: surfaceDigest(digests), tools: digests, ...(adopted ? { adopted } : {}) };
+    const withheld = v.withheld?.slice(0, MAX_STATUS_TOOLS);
+    next.toolSurface = { digest: surfaceDigest(digests), tools: digests, ...(adopted ? { adopted } : {}), ...(withheld?.length ? { withheld } : {}) };
     next.lastVerifiedTime = unchanged && previous?.lastVerifiedTime ? previous.lastVerifiedTime : v.at;
   } else if (v && !v.ok) {
     verified = { type: C.verified, status: 'False', reason: REASONS.mcpVerifyFailed, message: v.error };
@@ -178,7 +183,7 @@ export function computeStatus(previous: McpServerStatus | undefined, obs: Status
   const degradedReasons: { reason: string; message: string }[] = [];
   if (!obs.pinning && next.toolSurface?.adopted) next.toolSurface = { digest: next.toolSurface.digest, tools: next.toolSurface.tools };
   const drift = reportedDrift(next, obs.pinning);
-  if (drift) degradedReasons.push({ reason: TOOL_SURFACE_CHANGED, message: describeDrift(drift) });
+  if (drift) degradedReasons.push({ reason: TOOL_SURFACE_CHANGED, message: describeDrift(drift, next.toolSurface?.withheld) });
   if (obs.missingReferences.length > 0) degradedReasons.push({ reason: REASONS.missingReference, message: `missing ${obs.missingReferences.join(', ')}` });
   if (avail.condition.status === 'True' && avail.ready < avail.desired) degradedReasons.push({ reason: 'ReplicasUnavailable', message: `${avail.ready}/${avail.desired} replicas ready` });
   if (v && !v.ok && avail.condition.status === 'True') degradedReasons.push({ reason: REASONS.mcpVerifyFailed, message: v.error });

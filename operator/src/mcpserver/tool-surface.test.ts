@@ -4,8 +4,13 @@ import assert from 'node:assert/strict';
 import type { V1Deployment } from '@kubernetes/client-node';
 import { flippedConditions } from './conditions.ts';
 import { computeStatus, reportedDrift, type StatusObservation } from './status.ts';
-import { describeDrift, surfaceDigest, surfaceDrift, toolDigest } from './tool-surface.ts';
+import { surfaceDigest, toolDigest } from '../../../servers/kit/toolSurface.ts';
+import { describeDrift, surfaceDrift } from './tool-surface.ts';
 import type { VerificationResult } from './verification.ts';
+import type { McpServer } from '../api/mcpserver.ts';
+import { validateMcpServer } from '../api/validation.ts';
+import { buildDeployment } from './deployment.ts';
+import { buildToolBaseline } from './tool-baseline.ts';
 
 const T0 = '2026-11-22T00:00:00.000Z';
 const available = { metadata: { generation: 1 }, spec: { replicas: 1, selector: {}, template: {} }, status: { observedGeneration: 1, replicas: 1, updatedReplicas: 1, readyReplicas: 1, availableReplicas: 1, conditions: [{ type: 'Available', status: 'True' }] } } as V1Deployment;
@@ -63,5 +68,33 @@ describe('tool surface pinning', () => {
     const other = computeStatus(plain, { ...base, verification: verified([{ name: 'b' }]) }, T0);
     assert.equal(degraded(other).status, 'False');
     assert.equal(reportedDrift(other, undefined), undefined);
+  });
+
+  it('records the kit\'s pre-override digests and the withheld tools, and says so in the condition', () => {
+    const kitDigests = { lookup: toolDigest({ name: 'lookup' }), ping: toolDigest({ name: 'ping' }) };
+    // Clients see "find" (an override); the kit reports the server's own names and digests.
+    const result: VerificationResult = { ok: true, generation: 1, at: T0, endpoint: 'http://x/mcp', server: { name: 's', version: '1', protocolVersion: '2026-07-28' }, tools: [{ name: 'ping', digest: 'sha256:other' }], toolCount: 1, toolsOffered: 2, surface: kitDigests, withheld: ['lookup'] };
+    const status = computeStatus(undefined, { ...base, pinning: { approved: { lookup: toolDigest({ name: 'lookup', description: 'before' }), ping: kitDigests.ping } }, verification: result }, T0);
+    assert.deepEqual(status.toolSurface!.tools, kitDigests);
+    assert.deepEqual(status.toolSurface!.withheld, ['lookup']);
+    assert.match(degraded(status).message, /changed lookup; withheld from clients until approved: lookup/);
+  });
+
+  it('renders the enforce baseline as a ConfigMap from the approved, else the adopted digests, and mounts it without touching the pod template hash', () => {
+    const ctx = { serversImage: { repository: 'ghcr.io/mcpfleet/servers', tag: '0.1.0' }, clusterDomain: 'cluster.local', referencedVersions: {} };
+    const server = (pinning: Record<string, unknown>, adopted?: Record<string, string>) => {
+      const validated = validateMcpServer({ apiVersion: 'mcpfleet.dev/v1alpha1', kind: 'McpServer', metadata: { name: 'p', namespace: 'n', uid: 'u', generation: 1 }, spec: { catalog: 'utility', tools: { pinning } } });
+      if (!validated.ok) throw new Error(validated.problems.join('; '));
+      return { ...validated.value, ...(adopted && { status: { toolSurface: { digest: 'x', tools: adopted, adopted } } }) } as McpServer;
+    };
+    const a = `sha256:${'a'.repeat(64)}`;
+    const b = `sha256:${'b'.repeat(64)}`;
+    assert.equal(buildToolBaseline(server({ mode: 'alert' })), undefined, 'only enforce has a baseline file');
+    assert.equal(buildToolBaseline(server({ mode: 'enforce' }))!.data!['baseline.json'], '{}\n', 'nothing adopted yet: nothing approved');
+    assert.deepEqual(JSON.parse(buildToolBaseline(server({ mode: 'enforce' }, { kv_get: a }))!.data!['baseline.json']!), { approved: { kv_get: a } });
+    assert.deepEqual(JSON.parse(buildToolBaseline(server({ mode: 'enforce', approved: { kv_get: b } }, { kv_get: a }))!.data!['baseline.json']!), { approved: { kv_get: b } });
+    const hash = (s: McpServer) => JSON.stringify(buildDeployment(s, ctx).spec!.template);
+    assert.equal(hash(server({ mode: 'enforce' })), hash(server({ mode: 'enforce' }, { kv_get: a })), 'adoption does not roll the pods');
+    assert.equal(hash(server({ mode: 'enforce' })), hash(server({ mode: 'enforce', approved: { kv_get: b } })), 'nor does an approval');
   });
 });

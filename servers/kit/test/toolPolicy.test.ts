@@ -3,7 +3,7 @@
 // renamed tools answer under the new name only, and tools/list reports the counts.
 import assert from 'node:assert/strict';
 import { connectClient, startTestServer, TEST_PROTOCOLS, type TestServer } from '../testing.ts';
-import { TOOL_SURFACE_META_KEY } from '../toolPolicy.ts';
+import { TOOL_SURFACE_META_KEY } from '../toolSurface.ts';
 import { fixtureServer } from './fixtures.ts';
 
 describe('kit tool policy on catalog tools', function () {

@@ -12,7 +12,7 @@ import { parseProxyConfig } from '../config.ts';
 import { startProxy, type RunningProxy } from '../run.ts';
 import { startEverythingHttp, type UpstreamProcess } from './upstreams.ts';
 import { ConfigError } from '../../kit/env.ts';
-import { TOOL_SURFACE_META_KEY } from '../../kit/toolPolicy.ts';
+import { TOOL_SURFACE_META_KEY } from '../../kit/toolSurface.ts';
 
 const KEY = 'proxy-test-key-0123456789';
 const POLICY = { deny: ['get-env', 'trigger-*-request*'], overrides: { echo: { name: 'say', description: 'Says the message back.' } } };

@@ -4,8 +4,11 @@
 // isError). A tools/call that cannot reach a process becomes a tool error saying why.
 import type { Client } from '@modelcontextprotocol/client';
 import { McpServer, ProtocolError, ProtocolErrorCode } from '@modelcontextprotocol/server';
+import type { ForwardingGuard } from '../../kit/toolPinning.ts';
+import { mayForward, policeToolList, policesListings, withheldToolMessage } from '../../kit/toolPinning.ts';
 import type { ToolPolicy } from '../../kit/toolPolicy.ts';
-import { applyToolPolicy, isOpenPolicy, OPEN_POLICY, resolveToolCall, unknownToolMessage, withSurfaceMeta } from '../../kit/toolPolicy.ts';
+import { OPEN_POLICY, resolveToolCall, unknownToolMessage } from '../../kit/toolPolicy.ts';
+import { withoutSurfaceMeta, withSurfaceMeta } from '../../kit/toolSurface.ts';
 import type { StdioBridgePool } from './pool.ts';
 import { BridgeError } from './types.ts';
 
@@ -47,8 +50,11 @@ function describeFailure(error: unknown): string {
 /** Told about every forwarded tools/call (the host turns it into metrics). */
 export type ToolCallListener = (call: { tool: string; outcome: 'success' | 'tool_error' | 'error'; seconds: number }) => void;
 
-/** Tool lists and calls pass the tool policy: hidden tools are neither listed nor callable. */
-export function buildForwardingServer(pool: StdioBridgePool, identity: ForwardedIdentity, onToolCall: ToolCallListener = () => {}, policy: ToolPolicy = OPEN_POLICY): McpServer {
+/**
+ * Tool lists and calls pass the tool policy: hidden tools are neither listed nor callable; with
+ * pinning enforced (`guard`), neither are tools whose current digest is not approved.
+ */
+export function buildForwardingServer(pool: StdioBridgePool, identity: ForwardedIdentity, onToolCall: ToolCallListener = () => {}, policy: ToolPolicy = OPEN_POLICY, guard?: ForwardingGuard): McpServer {
   const server = new McpServer(
     { name: identity.name, version: identity.version },
     { capabilities: identity.capabilities, ...(identity.instructions !== undefined && { instructions: identity.instructions }) },
@@ -57,15 +63,18 @@ export function buildForwardingServer(pool: StdioBridgePool, identity: Forwarded
   const signalOf = (ctx: unknown) => (ctx as Ctx).mcpReq?.signal;
   if (identity.capabilities.tools) {
     inner.setRequestHandler('tools/list', async (request, ctx) => {
-      const listed = await pool.run((client, options) => client.listTools(request.params, options), signalOf(ctx));
-      if (isOpenPolicy(policy)) return listed;
-      const tools = applyToolPolicy(policy, listed.tools);
-      return withSurfaceMeta({ ...listed, tools }, { offered: listed.tools.length, exposed: tools.length });
+      // Only the bridge reports the surface: whatever the stdio server put under that key is dropped.
+      const listed = withoutSurfaceMeta(await pool.run((client, options) => client.listTools(request.params, options), signalOf(ctx)));
+      if (!policesListings(policy, guard?.enforcement)) return listed;
+      guard?.surface.observe(listed.tools);
+      const policed = policeToolList(policy, listed.tools, guard?.enforcement);
+      return withSurfaceMeta({ ...listed, tools: policed.tools }, policed.surface);
     });
     inner.setRequestHandler('tools/call', async (request, ctx) => {
       const upstream = resolveToolCall(policy, request.params.name);
       // The same answer as for a tool the server never had: a hidden tool is not confirmed to exist.
       if (upstream === undefined) throw new ProtocolError(ProtocolErrorCode.InvalidParams, unknownToolMessage(request.params.name));
+      if (guard && !(await mayForward(guard, upstream))) throw new ProtocolError(ProtocolErrorCode.InvalidParams, withheldToolMessage(request.params.name));
       const started = process.hrtime.bigint();
       const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
       try {

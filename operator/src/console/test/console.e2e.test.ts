@@ -187,6 +187,36 @@ describe('console against the demo', function () {
     assert.deepEqual({ fleet, server }, { fleet: [], server: [] });
   });
 
+  it('shows the pinned tool surface, its drift and withheld tools, and copies the approval snippet', async () => {
+    await browser.context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    const page = await browser.context.newPage();
+    await page.goto(`${web.url}#/servers/default/pinned-utility`);
+    const surface = page.locator('[data-testid="tool-surface"]');
+    // Trust on first use: the first verified surface is the baseline, nothing is withheld once it reached the pod.
+    await surface.locator('dd', { hasText: 'adopted at the first verification' }).waitFor({ timeout: 120_000 });
+    await surface.locator('[data-testid="surface-withheld"]', { hasText: /^none$/ }).waitFor({ timeout: 120_000 });
+    const current = JSON.parse(await kubectl('get', 'mcp', 'pinned-utility', '-n', 'default', '-o', 'jsonpath={.status.toolSurface.tools}')) as Record<string, string>;
+    assert.ok(current.kv_get && current.kv_delete);
+    await page.getByRole('button', { name: 'Copy approved digests (YAML)' }).click();
+    await page.locator('[data-testid="surface-copied"]', { hasText: 'Copied the snippet to the clipboard.' }).waitFor({ timeout: 10_000 });
+    const copied = String(await page.evaluate('navigator.clipboard.readText()'));
+    assert.equal(copied, await page.locator('[data-testid="surface-snippet"]').innerText());
+    assert.match(copied, new RegExp(`"kv_get": "${current.kv_get}"`));
+    assert.match(copied, /mode: enforce/);
+
+    // An approval that does not match what the server declares (as if kv_delete had changed since): withheld.
+    const approved = { ...current, kv_delete: `sha256:${'0'.repeat(64)}` };
+    await kubectl('patch', 'mcp', 'pinned-utility', '-n', 'default', '--type', 'merge', '-p', JSON.stringify({ spec: { tools: { pinning: { mode: 'enforce', approved } } } }));
+    await surface.locator('[data-testid="surface-withheld"]', { hasText: 'kv_delete' }).waitFor({ timeout: 120_000 });
+    const row = surface.locator('tr[data-tool="kv_delete"]');
+    assert.match(await row.innerText(), /changed since approved/);
+    assert.match(await row.innerText(), /withheld until approved/);
+    assert.match(await surface.locator('tr[data-tool="kv_get"]').innerText(), /unchanged/);
+    await page.screenshot({ path: path.join(shots, 'tool-surface.png'), fullPage: true });
+    assert.deepEqual(await axeViolations(page), []);
+    await page.close();
+  });
+
   describe('backend guards', () => {
     async function viewerToken(base: string, headers: Record<string, string> = {}): Promise<string> {
       const response = await fetch(new URL('api/viewer', base), { headers });
@@ -300,7 +330,7 @@ describe('console against the demo', function () {
       });
       controller.abort();
       assert.equal(first.type, 'snapshot');
-      assert.deepEqual(first.rows.map((r) => r.key).sort(), ['default/database', 'default/utility']);
+      assert.deepEqual(first.rows.map((r) => r.key).sort(), ['default/database', 'default/pinned-utility', 'default/utility']);
     });
   });
 });
