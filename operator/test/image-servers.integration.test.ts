@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ProtocolError } from '@modelcontextprotocol/client';
@@ -22,6 +22,8 @@ const KEY = 'image-server-key-0123456789abcdef';
 const EVERYTHING_IMAGE = 'ghcr.io/acme/everything:1';
 const TIME_IMAGE = 'ghcr.io/acme/mcp-time:1';
 const CHANGING_IMAGE = 'ghcr.io/acme/changing:1';
+/** The same server with its version read from a file the test rewrites (an image behind a mutable tag). */
+const MUTABLE_IMAGE = 'ghcr.io/acme/changing:latest';
 const CHANGING = path.join(REPO_ROOT, 'operator/test/fixtures/changing-server.ts');
 const JSON_HEADERS = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
 const INIT = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
@@ -52,7 +54,8 @@ describe('image servers behind the kit (kube-sim, real processes)', function () 
   let h: Harness;
   let work: string;
   const clients: Client[] = [];
-  const cleanups: (() => Promise<void>)[] = [];
+
+  const mutableSchemaFile = () => path.join(work, 'changing-schema');
 
   before(async () => {
     work = await mkdtemp(path.join(os.tmpdir(), 'mcpfleet-image-servers-'));
@@ -75,7 +78,10 @@ describe('image servers behind the kit (kube-sim, real processes)', function () 
         podProcessRunner({
           repoRoot: REPO_ROOT,
           serversImage: SERVERS_IMAGE,
-          images: { [EVERYTHING_IMAGE]: [process.execPath, EVERYTHING, 'streamableHttp'], [CHANGING_IMAGE]: [process.execPath, CHANGING] },
+          // The schema file is on the stand-in's command line, which the runner passes as is: an env
+          // value under /tmp would be mapped into the pod's own /tmp mount (and a clone of the
+          // repository may itself live under /tmp).
+          images: { [EVERYTHING_IMAGE]: [process.execPath, EVERYTHING, 'streamableHttp'], [CHANGING_IMAGE]: [process.execPath, CHANGING], [MUTABLE_IMAGE]: [process.execPath, CHANGING, mutableSchemaFile()] },
           readSecret,
           readConfigMap,
           env: { STDIO_BRIDGE_BUNDLE: bundle, LOG_LEVEL: 'warn', BRIDGE_START_TIMEOUT: '120' },
@@ -91,7 +97,6 @@ describe('image servers behind the kit (kube-sim, real processes)', function () 
     await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
     await h?.stop();
     if (work) await rm(work, { recursive: true, force: true });
-    for (const cleanup of cleanups) await cleanup();
   });
 
   const readyEndpoints = async (name: string, replicas: number) => {
@@ -218,16 +223,11 @@ describe('image servers behind the kit (kube-sim, real processes)', function () 
   });
 
   it('enforce: a tool that changes under a running server is withheld from clients through the proxy until approved', async () => {
-    // Outside /tmp: the pod runner maps the pod's /tmp mount to a directory of its own.
-    await mkdir(path.join(REPO_ROOT, '.cache'), { recursive: true });
-    const schemaDir = await mkdtemp(path.join(REPO_ROOT, '.cache', 'changing-'));
-    cleanups.push(() => rm(schemaDir, { recursive: true, force: true }));
-    const schemaFile = path.join(schemaDir, 'schema');
+    const schemaFile = mutableSchemaFile();
     await writeFile(schemaFile, 'v1');
     const spec = (approved?: Record<string, string>) => ({
-      image: CHANGING_IMAGE,
+      image: MUTABLE_IMAGE,
       transport: { port: 3002 },
-      env: [{ name: 'FIXTURE_SCHEMA_FILE', value: schemaFile }],
       tools: { pinning: { mode: 'enforce', ...(approved && { approved }) } },
     });
     await h.apply(mcp('enforced', spec()));

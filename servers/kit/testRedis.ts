@@ -2,26 +2,14 @@
 // persistence. Fails loudly, never skips, when redis-server is not installed.
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { createClient } from 'redis';
+import { freePort } from '../../hack/cluster/src/ports.ts';
 
 export interface TestRedis {
   /** redis://[:password@]127.0.0.1:<port> */
   url: string;
   port: number;
   close(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function redisServerBinary(): string {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer as createNetServer } from 'node:net';
+import { freePort } from '../../../../hack/cluster/src/ports.ts';
 import os from 'node:os';
 import path from 'node:path';
 import { connectClient, startTestServer, type TestServer } from '../../../../servers/kit/testing.ts';
@@ -16,14 +16,6 @@ import { MetricsWatcher } from '../metrics/watcher.ts';
 import type { MetricsPoint } from '../api-types.ts';
 
 const PROMETHEUS = '/usr/bin/prometheus';
-
-async function freePort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 async function poll<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
