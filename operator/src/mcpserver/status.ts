@@ -6,7 +6,7 @@ import { CONDITION_TYPES as C, REASONS } from '../api/constants.ts';
 import type { McpServerStatus } from '../api/mcpserver.ts';
 import { findCondition, setConditions, type ConditionInput } from './conditions.ts';
 import { surfaceDigest } from '../../../servers/kit/toolSurface.ts';
-import { describeDrift, hasDrift, surfaceDrift, type SurfaceDrift } from './tool-surface.ts';
+import { describeDrift, describeTooLarge, hasDrift, pinnableTools, surfaceDrift, type SurfaceDrift } from './tool-surface.ts';
 import { kstatusConditions } from './kstatus.ts';
 import { MAX_STATUS_TOOLS, type VerificationResult } from './verification.ts';
 
@@ -33,6 +33,8 @@ export interface StatusObservation {
 }
 
 export const TOOL_SURFACE_CHANGED = 'ToolSurfaceChanged';
+/** Pinning records at most MAX_STATUS_TOOLS digests; a larger surface is only partly pinned. */
+export const TOOL_SURFACE_TOO_LARGE = 'ToolSurfaceTooLarge';
 
 /** The drift the status reports (for the Event and the metric); undefined when not pinned or none. */
 export function reportedDrift(status: McpServerStatus, pinning: StatusObservation['pinning']): SurfaceDrift | undefined {
@@ -184,6 +186,8 @@ export function computeStatus(previous: McpServerStatus | undefined, obs: Status
   if (!obs.pinning && next.toolSurface?.adopted) next.toolSurface = { digest: next.toolSurface.digest, tools: next.toolSurface.tools };
   const drift = reportedDrift(next, obs.pinning);
   if (drift) degradedReasons.push({ reason: TOOL_SURFACE_CHANGED, message: describeDrift(drift, next.toolSurface?.withheld) });
+  const unpinned = obs.pinning && v?.ok && v.server ? pinnableTools(v) - MAX_STATUS_TOOLS : 0;
+  if (unpinned > 0) degradedReasons.push({ reason: TOOL_SURFACE_TOO_LARGE, message: describeTooLarge(unpinned) });
   if (obs.missingReferences.length > 0) degradedReasons.push({ reason: REASONS.missingReference, message: `missing ${obs.missingReferences.join(', ')}` });
   if (avail.condition.status === 'True' && avail.ready < avail.desired) degradedReasons.push({ reason: 'ReplicasUnavailable', message: `${avail.ready}/${avail.desired} replicas ready` });
   if (v && !v.ok && avail.condition.status === 'True') degradedReasons.push({ reason: REASONS.mcpVerifyFailed, message: v.error });

@@ -80,6 +80,20 @@ describe('tool surface pinning', () => {
     assert.match(degraded(status).message, /changed lookup; withheld from clients until approved: lookup/);
   });
 
+  it('says so in a condition when the surface has more tools than pinning records', () => {
+    const many = Array.from({ length: 103 }, (_, i) => ({ name: `tool_${String(i).padStart(3, '0')}` }));
+    const pinned = computeStatus(undefined, { ...base, pinning: {}, verification: verified(many) }, T0);
+    assert.equal(Object.keys(pinned.toolSurface!.tools).length, 100);
+    assert.equal(degraded(pinned).status, 'True');
+    assert.equal(degraded(pinned).reason, 'ToolSurfaceTooLarge');
+    assert.match(degraded(pinned).message, /first 100 tools only; 3 more are not pinned/);
+    // The kit's own report counts (withheld tools included), and without pinning nothing is said.
+    const kitReport: VerificationResult = { ...verified(many.slice(0, 100)), surface: Object.fromEntries(many.map((t) => [t.name, toolDigest(t)])) };
+    assert.match(degraded(computeStatus(undefined, { ...base, pinning: {}, verification: kitReport }, T0)).message, /3 more are not pinned/);
+    assert.equal(degraded(computeStatus(undefined, { ...base, verification: verified(many) }, T0)).status, 'False');
+    assert.equal(degraded(computeStatus(undefined, { ...base, pinning: {}, verification: verified(many.slice(0, 100)) }, T0)).status, 'False');
+  });
+
   it('renders the enforce baseline as a ConfigMap from the approved, else the adopted digests, and mounts it without touching the pod template hash', () => {
     const ctx = { serversImage: { repository: 'ghcr.io/mcpfleet/servers', tag: '0.1.0' }, clusterDomain: 'cluster.local', referencedVersions: {} };
     const server = (pinning: Record<string, unknown>, adopted?: Record<string, string>) => {

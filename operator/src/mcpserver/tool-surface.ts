@@ -1,5 +1,7 @@
 // Drift of the pinned tool surface: what was verified against what was approved (or adopted).
 // The digests themselves are servers/kit/toolSurface.ts, shared with every enforcement point.
+import { MAX_STATUS_TOOLS, type VerificationResult } from './verification.ts';
+
 export interface SurfaceDrift {
   added: string[];
   removed: string[];
@@ -26,4 +28,14 @@ export function describeDrift(drift: SurfaceDrift, withheld: readonly string[] =
   ].filter(Boolean);
   const held = withheld.length > 0 ? `; withheld from clients until approved: ${withheld.join(', ')}` : '';
   return `the tool surface changed since it was approved: ${parts.join('; ')}${held}; review it and approve the new digests (status.toolSurface.tools) in spec.tools.pinning.approved`;
+}
+
+/** How many tools pinning would have to record: the kit's own report when it gave one, else what was listed. */
+export function pinnableTools(v: Extract<VerificationResult, { server: object }>): number {
+  return v.surface ? Object.keys(v.surface).length : v.tools.length;
+}
+
+/** The condition message when the surface has more tools than status records digests for. */
+export function describeTooLarge(unpinned: number): string {
+  return `pinning records the digests of the first ${MAX_STATUS_TOOLS} tools only; ${unpinned} more are not pinned (in enforce mode they stay withheld until their digests are approved in spec.tools.pinning.approved); deny tools you do not need with spec.tools.deny to bring the surface within ${MAX_STATUS_TOOLS}`;
 }
