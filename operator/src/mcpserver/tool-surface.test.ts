@@ -88,7 +88,7 @@ describe('tool surface pinning', () => {
     assert.equal(degraded(pinned).reason, 'ToolSurfaceTooLarge');
     assert.match(degraded(pinned).message, /first 100 tools only; 3 more are not pinned/);
     // The kit's own report counts (withheld tools included), and without pinning nothing is said.
-    const kitReport: VerificationResult = { ...verified(many.slice(0, 100)), surface: Object.fromEntries(many.map((t) => [t.name, toolDigest(t)])) };
+    const kitReport: VerificationResult = { ...(verified(many.slice(0, 100)) as Extract<VerificationResult, { server: object }>), surface: Object.fromEntries(many.map((t) => [t.name, toolDigest(t)])) };
     assert.match(degraded(computeStatus(undefined, { ...base, pinning: {}, verification: kitReport }, T0)).message, /3 more are not pinned/);
     assert.equal(degraded(computeStatus(undefined, { ...base, verification: verified(many) }, T0)).status, 'False');
     assert.equal(degraded(computeStatus(undefined, { ...base, pinning: {}, verification: verified(many.slice(0, 100)) }, T0)).status, 'False');
