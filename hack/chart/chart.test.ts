@@ -18,6 +18,7 @@ import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { Pod } from 'kubernetes-models/v1/Pod';
 import { CustomResourceDefinition } from 'kubernetes-models/apiextensions.k8s.io/v1/CustomResourceDefinition';
+import { pollUntil } from '../cluster/src/http.ts';
 import { startKubeSim } from '../kube-sim/src/api.ts';
 import type { KubeSim } from '../kube-sim/src/api.ts';
 import { parseConfig } from '../../operator/src/config/config.ts';
@@ -476,20 +477,6 @@ describe('Helm chart charts/mcpfleet', function () {
       return out.stdout;
     };
     const getJson = async <T>(...args: string[]): Promise<T> => JSON.parse(ok(await kubectl(['get', ...args, '-o', 'json']), `kubectl get ${args.join(' ')}`)) as T;
-    const pollUntil = async <T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> => {
-      const deadline = Date.now() + timeoutMs;
-      let last: unknown;
-      while (Date.now() < deadline) {
-        try {
-          const value = await check();
-          if (value !== undefined) return value;
-        } catch (err) {
-          last = err;
-        }
-        await new Promise((r) => setTimeout(r, 200));
-      }
-      throw new Error(`timed out waiting for ${what}${last !== undefined ? `: ${String(last)}` : ''}`);
-    };
 
     it('installs the CRD and a running operator; kubectl get mcp works and the operator reconciles', async () => {
       const install = ok(await helmOnSim(['install', 'mcpfleet', CHART_DIR, '--namespace', RELEASE_NS, '--create-namespace', '--wait', '--timeout', '120s']), 'helm install');
@@ -508,7 +495,7 @@ describe('Helm chart charts/mcpfleet', function () {
       const holder = await pollUntil('a leader', async () => {
         const lease = await getJson<{ spec: { holderIdentity?: string } }>('lease', 'mcpfleet-operator', '-n', RELEASE_NS);
         return lease.spec.holderIdentity || undefined;
-      });
+      }, 90_000);
       assert.ok(podNames.includes(holder), `lease holder ${holder} is one of ${podNames.join(', ')}`);
 
       ok(await kubectl(['apply', '-f', join(REPO_ROOT, 'examples', 'quickstart.yaml')]), 'kubectl apply quickstart');
@@ -521,7 +508,7 @@ describe('Helm chart charts/mcpfleet', function () {
         if (out.code !== 0) return undefined;
         const child = JSON.parse(out.stdout) as { metadata: { ownerReferences?: { kind: string }[] }; spec: { template: { spec: { containers: { image: string }[] } } } };
         return child.metadata.ownerReferences?.some((r) => r.kind === 'McpServer') ? child : undefined;
-      }).then((child) => assert.equal(child.spec.template.spec.containers[0]?.image, 'ghcr.io/mcpfleet/servers:0.1.0'));
+      }, 90_000).then((child) => assert.equal(child.spec.template.spec.containers[0]?.image, 'ghcr.io/mcpfleet/servers:0.1.0'));
     });
 
     it('upgrades with new values: the Deployment rolls to the new arguments', async () => {

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PassThrough } from 'node:stream';
+import { pollUntil } from '../../hack/cluster/src/http.ts';
 import { startKubeSim, type KubeSim } from '../../hack/kube-sim/src/api.ts';
 import type { Accounting } from '../../hack/kube-sim/src/accounting.ts';
 import type { PodRunner, RunningPod } from '../../hack/kube-sim/src/kubelet.ts';
@@ -102,19 +103,8 @@ export interface Harness {
 
 export const MCP = (namespace: string, name?: string) => `/apis/mcpfleet.dev/v1alpha1/namespaces/${namespace}/mcpservers${name ? `/${name}` : ''}`;
 
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
+export function waitFor<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 30_000): Promise<T> {
+  return pollUntil(what, async () => probe(), timeoutMs, 50);
 }
 
 /** What the harness needs from an API server backend. */

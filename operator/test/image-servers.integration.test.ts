@@ -16,7 +16,7 @@ import { connectClient } from '../../servers/kit/testing.ts';
 import { rawRequest } from '../../servers/kit/test/httpHelpers.ts';
 import { EVERYTHING } from '../../servers/proxy/test/upstreams.ts';
 import { REPO_ROOT, SERVERS_IMAGE, startHarness, waitFor, type Harness } from './harness.ts';
-import { podProcessRunner } from './pod-process-runner.ts';
+import { apiReaders, podProcessRunner } from './pod-process-runner.ts';
 
 const KEY = 'image-server-key-0123456789abcdef';
 const EVERYTHING_IMAGE = 'ghcr.io/acme/everything:1';
@@ -61,14 +61,8 @@ describe('image servers behind the kit (kube-sim, real processes)', function () 
     work = await mkdtemp(path.join(os.tmpdir(), 'mcpfleet-image-servers-'));
     const bundle = path.join(work, 'stdio-bridge.mjs');
     await bundleStdioBridge(bundle);
-    // The runner reads Secrets through the API of the harness it is part of (set just below).
+    // The runner reads Secrets and ConfigMaps through the API of the harness it is part of (set just below).
     const api: { harness?: Harness } = {};
-    const readSecret = async (namespace: string, name: string, key: string) => {
-      const secret = await api.harness?.get<{ data?: Record<string, string> }>(`/api/v1/namespaces/${namespace}/secrets/${name}`);
-      const data = secret?.data?.[key];
-      return data === undefined ? undefined : Buffer.from(data, 'base64').toString('utf8');
-    };
-    const readConfigMap = async (namespace: string, name: string) => (await api.harness?.get<{ data?: Record<string, string> }>(`/api/v1/namespaces/${namespace}/configmaps/${name}`))?.data;
     api.harness = await startHarness({
       // Re-verify often: a rollout can leave the old pod answering the first probe of a generation.
       operatorFlags: ['--verify-interval', '3s'],
@@ -82,8 +76,7 @@ describe('image servers behind the kit (kube-sim, real processes)', function () 
           // value under /tmp would be mapped into the pod's own /tmp mount (and a clone of the
           // repository may itself live under /tmp).
           images: { [EVERYTHING_IMAGE]: [process.execPath, EVERYTHING, 'streamableHttp'], [CHANGING_IMAGE]: [process.execPath, CHANGING], [MUTABLE_IMAGE]: [process.execPath, CHANGING, mutableSchemaFile()] },
-          readSecret,
-          readConfigMap,
+          ...apiReaders(() => api.harness),
           env: { STDIO_BRIDGE_BUNDLE: bundle, LOG_LEVEL: 'warn', BRIDGE_START_TIMEOUT: '120' },
           ...(process.env.MCPFLEET_TEST_LOGS ? { log: (pod, container, line) => process.stderr.write(`[${pod}/${container}] ${line}`) } : {}),
         }),

@@ -46,6 +46,28 @@ export interface PodProcessRunnerOptions {
   log?: (pod: string, container: string, line: string) => void;
 }
 
+/** What the readers need of an API: a GET that gives undefined for a missing object. */
+interface ObjectGetter {
+  get<T>(path: string): Promise<T | undefined>;
+}
+
+/**
+ * Secret and ConfigMap readers through the API of the harness the runner is part of. The
+ * harness starts after the runner is made, so it is looked up on every read.
+ */
+export function apiReaders(api: () => ObjectGetter | undefined): Pick<PodProcessRunnerOptions, 'readSecret' | 'readConfigMap'> {
+  return {
+    async readSecret(namespace, name, key) {
+      const secret = await api()?.get<{ data?: Record<string, string> }>(`/api/v1/namespaces/${namespace}/secrets/${name}`);
+      const data = secret?.data?.[key];
+      return data === undefined ? undefined : Buffer.from(data, 'base64').toString('utf8');
+    },
+    async readConfigMap(namespace, name) {
+      return (await api()?.get<{ data?: Record<string, string> }>(`/api/v1/namespaces/${namespace}/configmaps/${name}`))?.data;
+    },
+  };
+}
+
 function podSpecOf(pod: KubeObject): PodSpec {
   return ((pod as { spec?: PodSpec }).spec ?? {}) as PodSpec;
 }

@@ -10,7 +10,7 @@ import type { Span } from '../../hack/otelcol/src/spans.ts';
 import { startTracing, type TracingHandle } from '../../servers/kit/tracing/start.ts';
 import { describeOnBackends } from './backends.ts';
 import { REPO_ROOT, SERVERS_IMAGE, startHarness, utilityServer, waitFor, type Harness } from './harness.ts';
-import { podProcessRunner } from './pod-process-runner.ts';
+import { apiReaders, podProcessRunner } from './pod-process-runner.ts';
 
 /** The operator in this process exports its spans to `collector` (quickly, for the test). */
 function operatorTracing(collector: Collector): Promise<TracingHandle> {
@@ -81,18 +81,13 @@ describe('spec.telemetry end to end (kube-sim, real pod processes, collector req
     this.timeout(30 * 60_000);
     collector = await startCollector({ bearerToken: TOKEN });
     const api: { harness?: Harness } = {};
-    const readSecret = async (namespace: string, name: string, key: string) => {
-      const secret = await api.harness?.get<{ data?: Record<string, string> }>(`/api/v1/namespaces/${namespace}/secrets/${name}`);
-      const data = secret?.data?.[key];
-      return data === undefined ? undefined : Buffer.from(data, 'base64').toString('utf8');
-    };
     api.harness = await startHarness({
       runners: [
         podProcessRunner({
           repoRoot: REPO_ROOT,
           serversImage: SERVERS_IMAGE,
           images: { [IMAGE]: [process.execPath, path.join(REPO_ROOT, 'operator/test/fixtures/traced-upstream.ts')] },
-          readSecret,
+          ...apiReaders(() => api.harness),
           env: { LOG_LEVEL: 'warn', OTEL_BSP_SCHEDULE_DELAY: '200' },
           ...(process.env.MCPFLEET_TEST_LOGS ? { log: (pod, container, line) => process.stderr.write(`[${pod}/${container}] ${line}`) } : {}),
         }),

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
+import { pollUntil } from '../../../../hack/cluster/src/http.ts';
 import { startDemo, type Demo } from '../../../../hack/demo/demo.ts';
 import { startDemoConsole } from '../../../../hack/demo/console.ts';
 import { kubectlPath } from '../../../../hack/kube-sim/test/helpers.ts';
@@ -19,21 +20,6 @@ import { launchBrowser, screenshotDir, type Browser } from './browser.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 const shots = screenshotDir(repoRoot);
-
-async function pollUntil<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== false) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('console against the demo', function () {
   this.timeout(240_000);
@@ -327,7 +313,7 @@ describe('console against the demo', function () {
         text += new TextDecoder().decode(value);
         const line = text.split('\n').find((l) => l.startsWith('data: '));
         return line ? (JSON.parse(line.slice(6)) as { type: string; rows: { key: string }[] }) : undefined;
-      });
+      }, 60_000);
       controller.abort();
       assert.equal(first.type, 'snapshot');
       assert.deepEqual(first.rows.map((r) => r.key).sort(), ['default/database', 'default/pinned-utility', 'default/utility']);

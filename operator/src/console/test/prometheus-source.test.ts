@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { pollUntil } from '../../../../hack/cluster/src/http.ts';
 import { freePort } from '../../../../hack/cluster/src/ports.ts';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,21 +17,6 @@ import { MetricsWatcher } from '../metrics/watcher.ts';
 import type { MetricsPoint } from '../api-types.ts';
 
 const PROMETHEUS = '/usr/bin/prometheus';
-
-async function poll<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-}
 
 describe('console metrics from Prometheus', function () {
   this.timeout(180_000);
@@ -51,7 +37,7 @@ describe('console metrics from Prometheus', function () {
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
     prometheus = spawn(PROMETHEUS, [`--config.file=${path.join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'], { stdio: 'ignore' });
-    await poll('Prometheus ready', async () => ((await fetch(`${url}/-/ready`)).ok ? true : undefined));
+    await pollUntil('Prometheus ready', async () => ((await fetch(`${url}/-/ready`)).ok ? true : undefined), 90_000, 500);
   });
 
   after(async () => {
@@ -69,13 +55,13 @@ describe('console metrics from Prometheus', function () {
     const client = await connectClient(server.url);
     const source = prometheusSource({ url, rateWindow: '30s', backfillSeconds: 60, stepSeconds: 1, timeoutMs: 10_000 });
     let round = 0;
-    const point = await poll('a point with calls', async () => {
+    const point = await pollUntil('a point with calls', async () => {
       round++;
       for (let i = 0; i < 4; i++) await client.callTool({ name: 'kv_set', arguments: { key: `k${round}-${i}`, value: 'v' } });
       await client.callTool({ name: 'kv_get', arguments: { key: 'missing' } });
       const p = await source.sample('default/utility');
       return p && (p.callsPerTool.kv_set ?? 0) > 0 && (p.callsPerTool.kv_get ?? 0) > 0 && p.errorRate > 0 ? p : undefined;
-    });
+    }, 90_000, 500);
     await client.close();
     assert.ok(point.errorRate > 0 && point.errorRate < 1, `error rate ${point.errorRate}`);
     assert.ok(point.p99Seconds !== undefined && point.p99Seconds > 0 && point.p99Seconds < 30, `p99 ${point.p99Seconds}`);
@@ -90,7 +76,7 @@ describe('console metrics from Prometheus', function () {
       if ('history' in event) historyEvents++;
       if ('point' in event) seen.push(event.point);
     });
-    await poll('watched points', async () => (seen.length >= 2 ? true : undefined), 30_000);
+    await pollUntil('watched points', async () => (seen.length >= 2 ? true : undefined), 30_000, 500);
     stop();
     watcher.stopAll();
     assert.equal(historyEvents, 1);
