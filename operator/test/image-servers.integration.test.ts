@@ -215,6 +215,38 @@ describe('image servers behind the kit (kube-sim, real processes)', function () 
     await waitFor('the drift series gone', async () => ((await h.operator.metrics.registry.getSingleMetric('mcpfleet_tool_surface_drift')!.get()).values.length === 0 ? true : undefined));
   });
 
+  it('observe: a changed tool is reported (condition, Event, metric) with no alert and still served', async () => {
+    const spec = (schema: string) => ({ image: CHANGING_IMAGE, transport: { port: 3002 }, env: [{ name: 'FIXTURE_SCHEMA', value: schema }], monitoring: {}, tools: { pinning: { mode: 'observe' } } });
+    await h.apply(mcp('observed', spec('v1')));
+    await readyEndpoints('observed', 1);
+    await waitFor('the first surface adopted', async () => (await h.mcpServer('team-a', 'observed'))?.status?.toolSurface?.adopted);
+    await h.apply(mcp('observed', spec('v2')));
+    const degraded = await waitFor('Degraded=ToolSurfaceChanged', async () => {
+      const c = await h.condition('team-a', 'observed', 'Degraded');
+      return c?.status === 'True' && c.reason === 'ToolSurfaceChanged' ? c : undefined;
+    }, 240_000);
+    assert.match(degraded.message, /changed lookup/);
+    assert.doesNotMatch(degraded.message, /withheld/);
+    await waitFor('the Event', async () => {
+      const list = await h.get<{ items: { reason: string; involvedObject: { name: string } }[] }>('/api/v1/namespaces/team-a/events');
+      return list?.items.some((e) => e.involvedObject.name === 'observed' && e.reason === 'ToolSurfaceChanged') || undefined;
+    });
+    const drift = (await h.operator.metrics.registry.getSingleMetric('mcpfleet_tool_surface_drift')!.get()).values.find((v) => v.labels.mcpserver === 'observed');
+    assert.equal(drift?.value, 1);
+    // Observe raises no alert: the server's PrometheusRule has its SLO alerts but not the drift one.
+    const rule = await waitFor('the PrometheusRule', () => h.get<{ spec: { groups: { rules: { alert?: string }[] }[] } }>('/apis/monitoring.coreos.com/v1/namespaces/team-a/prometheusrules/observed'));
+    const alerts = rule.spec.groups.flatMap((g) => g.rules.map((r) => r.alert));
+    assert.ok(alerts.length > 0 && !alerts.includes('McpServerToolSurfaceChanged'), `alerts: ${alerts.join(', ')}`);
+    // And nothing is withheld: a real client through the proxy sees and calls the changed tool.
+    const [endpoint] = await readyEndpoints('observed', 1);
+    const client = await connectClient(`${endpoint}/mcp`, { protocol: 'legacy' });
+    clients.push(client);
+    const lookup = await waitFor('the v2 lookup listed', async () => (await client.listTools()).tools.find((t) => t.name === 'lookup' && JSON.stringify(t.inputSchema).includes('"limit"')));
+    assert.ok(lookup);
+    const called = await client.callTool({ name: 'lookup', arguments: { word: 'abc', limit: 1 } });
+    assert.ok(!called.isError, JSON.stringify(called.content));
+  });
+
   it('enforce: a tool that changes under a running server is withheld from clients through the proxy until approved', async () => {
     const schemaFile = mutableSchemaFile();
     await writeFile(schemaFile, 'v1');
