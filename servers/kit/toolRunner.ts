@@ -55,7 +55,7 @@ function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
-type SdkToolContext = { mcpReq?: { signal?: AbortSignal } } | undefined;
+type SdkToolContext = { mcpReq?: { signal?: AbortSignal; _meta?: unknown } } | undefined;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tools have heterogeneous schemas
 export function createToolRunner(tool: ToolDefinition<any, any>, deps: ToolRunnerDeps) {
@@ -83,7 +83,8 @@ export function createToolRunner(tool: ToolDefinition<any, any>, deps: ToolRunne
   return async (args: Record<string, unknown>, sdkContext?: SdkToolContext): Promise<ToolCallResult> => {
     const startedAt = process.hrtime.bigint();
     const requestId = currentRequestScope()?.requestId ?? randomUUID();
-    const traced = traceToolCall(tool.name);
+    // The call's _meta carries its trace context where no HTTP exchange does (stdio).
+    const traced = traceToolCall(tool.name, sdkContext?.mcpReq?._meta);
 
     let key: string | undefined;
     if (cacheable && deps.cache) {

@@ -34,13 +34,27 @@ const schema = z.object({
   BRIDGE_MAX_QUEUED: z.coerce.number().int().min(0).max(10_000).default(64),
   BRIDGE_REQUEST_TIMEOUT: z.coerce.number().positive().max(3600).default(30),
   BRIDGE_START_TIMEOUT: z.coerce.number().positive().max(600).default(30),
+  BRIDGE_TRACE_CHILDREN: z.enum(['true', 'false'], { error: 'must be true or false' }).optional(),
 });
 
 /** Kit variables the stdio servers never see. */
 const WITHHELD = /^(PORT|HOST|MCP_PATH|MCP_TRANSPORT|API_KEYS|API_KEYS_FILE|REDIS_URL|BRIDGE_.*|OAUTH_.*|RATE_LIMIT_.*|CACHE_.*|DYNAMODB_.*|ALLOWED_HOSTS|ALLOWED_ORIGINS|TOOL_POLICY|TOOL_BASELINE_FILE|UPSTREAM_.*)$/;
 
+/** The bridge's own OpenTelemetry settings: the children get them only when asked to. */
+const TRACING = /^OTEL_/;
+
+/**
+ * The children's environment. OTEL_* configure the bridge's tracing; the wrapped program gets
+ * them only with BRIDGE_TRACE_CHILDREN=true (spec.telemetry.tracing.upstream), under its own
+ * service name `<bridge's>-upstream`, as the image behind a proxy does. The bridge passes its
+ * trace context to them in each call's _meta either way.
+ */
 export function childEnvironment(env: Record<string, string | undefined>): Record<string, string> {
-  const inherited = Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && !WITHHELD.test(entry[0])));
+  const traced = env.BRIDGE_TRACE_CHILDREN === 'true';
+  const inherited = Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && !WITHHELD.test(entry[0]) && (traced || !TRACING.test(entry[0]))),
+  );
+  if (traced && inherited.OTEL_SERVICE_NAME) inherited.OTEL_SERVICE_NAME = `${inherited.OTEL_SERVICE_NAME}-upstream`;
   // A catalog server of this image run as the child (mcpfleet-server <name>) must speak stdio.
   return { ...inherited, MCP_TRANSPORT: 'stdio' };
 }

@@ -405,7 +405,7 @@ const tracingSchema = cel(
       upstream: z
         .boolean()
         .default(false)
-        .describe('Image servers behind the proxy: also give the image\'s container the OTEL_* variables (its own instrumentation is its business; off by default). The proxy always gets them.'),
+        .describe('Image servers: also give the image\'s own process the OTEL_* variables, with service name <serviceName>-upstream (its own instrumentation is its business; off by default). The proxy and the stdio bridge always get them, and the bridge passes its trace context to the wrapped command in each call\'s _meta either way.'),
     })
     .describe('Traces over OTLP/HTTP, rendered into the pods as the standard OTEL_* variables.'),
   [

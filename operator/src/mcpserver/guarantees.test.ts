@@ -103,10 +103,15 @@ const SAMPLES: Record<string, Sample> = {
   },
   'spec.telemetry.tracing.upstream': {
     spec: { telemetry: { tracing: { endpoint: 'http://otel.observability:4318', upstream: true } } },
-    enforced(pod) {
+    enforced(pod, kind) {
+      assert.equal(envOf(kitContainer(pod)).OTEL_SERVICE_NAME, 'gov');
+      if (kind === 'image-stdio') {
+        // One container: the bridge passes its OTEL_* on to the wrapped command (as gov-upstream).
+        assert.equal(envOf(kitContainer(pod)).BRIDGE_TRACE_CHILDREN, 'true');
+        return;
+      }
       const upstream = pod.containers.find((c) => c !== kitContainer(pod))!;
       assert.equal(envOf(upstream).OTEL_SERVICE_NAME, 'gov-upstream');
-      assert.equal(envOf(kitContainer(pod)).OTEL_SERVICE_NAME, 'gov');
     },
   },
   'spec.tools.pinning.mode: enforce': {
@@ -184,10 +189,11 @@ describe('no silent downgrade: every guarantee against every kind of server', ()
     assert.match(unenforcedFields(bridge).join(';'), /spec\.cache is not enforced for the stdio-bridge catalog server/);
     const clash = build('image-http', { tools: { overrides: { a: { name: 'x' }, b: { name: 'x' } } } });
     assert.match(unenforcedFields(clash).join(';'), /two tools are renamed to "x"/);
-    const bypass = build('image-stdio', { env: [{ name: 'API_KEYS', value: 'mine' }, { name: 'BRIDGE_COMMAND', value: '["sh"]' }, { name: 'LANG', value: 'C' }] });
+    const bypass = build('image-stdio', { env: [{ name: 'API_KEYS', value: 'mine' }, { name: 'BRIDGE_COMMAND', value: '["sh"]' }, { name: 'LANG', value: 'C' }, { name: 'BRIDGE_TRACE_CHILDREN', value: 'true' }] });
     assert.deepEqual(unenforcedFields(bypass), [
       'spec.env[0].name: API_KEYS is set by spec.auth.apiKeySecretRef; set it there instead of in spec.env',
       'spec.env[1].name: BRIDGE_COMMAND is set by spec.command and spec.args; set it there instead of in spec.env',
+      'spec.env[3].name: BRIDGE_TRACE_CHILDREN is set by spec.telemetry.tracing.upstream; set it there instead of in spec.env',
     ]);
   });
 

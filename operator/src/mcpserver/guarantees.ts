@@ -25,7 +25,7 @@ export interface Guarantee {
   refusedFor: Partial<Record<ServerKind, string>>;
 }
 
-const UPSTREAM_IS_THE_KIT = 'only an image behind the proxy has a container of its own; the kit is the server here';
+const UPSTREAM_IS_THE_KIT = 'only an image server has a program of its own behind the kit; the kit is the server here';
 const CACHE_NEEDS_KIT_TOOLS = 'the result cache needs tools the kit runs itself, so it can tell which are read-only';
 
 export const GUARANTEES: readonly Guarantee[] = [
@@ -44,10 +44,9 @@ export const GUARANTEES: readonly Guarantee[] = [
   {
     field: 'spec.telemetry.tracing.upstream',
     isSet: (s) => s.spec.telemetry?.tracing?.upstream === true,
-    refusedFor: {
-      catalog: UPSTREAM_IS_THE_KIT,
-      'image-stdio': 'the wrapped command runs inside the bridge and inherits its OTEL_* variables already',
-    },
+    // Behind the proxy: the image's container gets OTEL_*; inside the bridge: BRIDGE_TRACE_CHILDREN
+    // passes the bridge's to the wrapped command (servers/stdio-bridge/config.ts).
+    refusedFor: { catalog: UPSTREAM_IS_THE_KIT },
   },
   // The kit, the proxy and the stdio bridge all withhold unapproved tools (servers/kit/toolPinning.ts).
   { field: 'spec.tools.pinning.mode: enforce', isSet: (s) => s.spec.tools?.pinning?.mode === 'enforce', refusedFor: {} },
@@ -80,7 +79,13 @@ function crossFieldProblems(server: McpServer, telemetry: TelemetryDefaults | un
   if (serverKind(server) === 'image-stdio') {
     // spec.env reaches the bridge's own environment there: it must not replace the kit settings.
     (server.spec.env ?? []).forEach((variable, i) => {
-      const owner = Object.hasOwn(OPERATOR_RENDERED_ENV, variable.name) ? OPERATOR_RENDERED_ENV[variable.name] : variable.name.startsWith('BRIDGE_') ? 'spec.command and spec.args' : undefined;
+      const owner = Object.hasOwn(OPERATOR_RENDERED_ENV, variable.name)
+        ? OPERATOR_RENDERED_ENV[variable.name]
+        : variable.name === 'BRIDGE_TRACE_CHILDREN'
+          ? 'spec.telemetry.tracing.upstream'
+          : variable.name.startsWith('BRIDGE_')
+            ? 'spec.command and spec.args'
+            : undefined;
       if (owner) problems.push(`spec.env[${i}].name: ${variable.name} is set by ${owner}; set it there instead of in spec.env`);
     });
   }

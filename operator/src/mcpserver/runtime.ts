@@ -37,6 +37,11 @@ export interface ServerRuntime {
 
 export type ServerKind = 'catalog' | 'image-http' | 'image-stdio';
 
+/** The bridge's tracing variables, plus the switch that passes them on to the wrapped command. */
+function bridgeTracingEnv(tracing: V1EnvVar[], upstream: boolean): V1EnvVar[] {
+  return tracing.length > 0 && upstream ? [...tracing, { name: 'BRIDGE_TRACE_CHILDREN', value: 'true' }] : tracing;
+}
+
 export function serverKind(server: McpServer): ServerKind {
   if (server.spec.catalog !== undefined) return 'catalog';
   return server.spec.transport.type === 'stdio' ? 'image-stdio' : 'image-http';
@@ -145,8 +150,14 @@ export function resolveRuntime(server: McpServer, ctx: BuildContext): ServerRunt
     return {
       ...own,
       command: [`${BRIDGE_DIR}/node`, `${BRIDGE_DIR}/stdio-bridge.mjs`],
-      // The wrapped command inherits the bridge's OTEL_* variables like the rest of its environment.
-      env: mergeEnv([...kitEnv(server, ctx), { name: 'BRIDGE_COMMAND', value: JSON.stringify(wrapped) }, ...tracingEnv(server, ctx, kind, { container: CONTAINER_NAME, role: 'kit' }), ...(spec.env ?? [])]),
+      // The OTEL_* variables are the bridge's; the wrapped command gets them (as <service>-upstream)
+      // only with spec.telemetry.tracing.upstream, as an image behind the proxy does.
+      env: mergeEnv([
+        ...kitEnv(server, ctx),
+        { name: 'BRIDGE_COMMAND', value: JSON.stringify(wrapped) },
+        ...bridgeTracingEnv(tracingEnv(server, ctx, kind, { container: CONTAINER_NAME, role: 'kit' }), server.spec.telemetry?.tracing?.upstream === true),
+        ...(spec.env ?? []),
+      ]),
       kitHealth: true,
       bridgeInstaller: serversImage(server, ctx, false),
       ...common,

@@ -80,11 +80,16 @@ describe('spec.telemetry: OTEL_* variables in the server pods', () => {
     assert.equal(upstream.OTEL_TRACES_SAMPLER?.value, 'always_on', "the image's own spec.env wins for its own container");
   });
 
-  it('gives the stdio bridge the variables (the wrapped command inherits them)', () => {
-    const s = server({ image: 'ghcr.io/acme/mcp-stdio:1', command: ['python3', '-m', 'acme'], transport: { type: 'stdio' }, telemetry: { tracing: { endpoint: ENDPOINT, serviceName: 'acme-tools' } } });
-    const bridge = containers(s)[CONTAINER_NAME];
+  it('gives the stdio bridge the variables, and passes them to the wrapped command only with upstream', () => {
+    const spec = { image: 'ghcr.io/acme/mcp-stdio:1', command: ['python3', '-m', 'acme'], transport: { type: 'stdio' } };
+    const bridge = containers(server({ ...spec, telemetry: { tracing: { endpoint: ENDPOINT, serviceName: 'acme-tools' } } }))[CONTAINER_NAME];
     assert.equal(envMap(bridge).OTEL_SERVICE_NAME?.value, 'acme-tools');
     assert.equal(resourceOf(bridge)['mcpfleet.server.kind'], 'image-stdio');
+    assert.equal(envMap(bridge).BRIDGE_TRACE_CHILDREN, undefined, 'the wrapped command is not traced by default');
+    const withUpstream = containers(server({ ...spec, telemetry: { tracing: { endpoint: ENDPOINT, upstream: true } } }))[CONTAINER_NAME];
+    assert.equal(envMap(withUpstream).BRIDGE_TRACE_CHILDREN?.value, 'true');
+    const off = containers(server({ ...spec, telemetry: { tracing: { enabled: false, upstream: true } } }))[CONTAINER_NAME];
+    assert.equal(envMap(off).BRIDGE_TRACE_CHILDREN, undefined, 'no tracing, nothing to pass on');
   });
 
   it('follows the operator defaults, which the spec overrides and enabled: false turns off', () => {

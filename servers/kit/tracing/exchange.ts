@@ -7,7 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context, Span } from '@opentelemetry/api';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, createContextKey, trace } from '@opentelemetry/api';
-import { incomingTraceContext, metaOf, traceContextFromHeaders } from './propagation.ts';
+import { incomingTraceContext, metaOf, traceContextFromHeaders, traceContextFromMeta } from './propagation.ts';
 import { ATTR, kitTracer } from './spans.ts';
 import { tracingActive } from './state.ts';
 
@@ -159,9 +159,11 @@ const NOT_TRACED: ToolCallTrace = { run: (work) => work(), end: () => {} };
 
 /**
  * The span a tools/call reports its outcome on: the exchange's MCP span when this is the call
- * it was made for, else (batches, stdio) a new child span of the active context.
+ * it was made for, else (batches, stdio) a new child span of the active context. Outside any
+ * span (stdio: no HTTP exchange carries the context) the call's own `_meta` trace context, when
+ * valid, is the parent.
  */
-export function traceToolCall(tool: string): ToolCallTrace {
+export function traceToolCall(tool: string, meta?: unknown): ToolCallTrace {
   if (!tracingActive()) return NOT_TRACED;
   const active = context.active();
   const pending = active.getValue(PENDING_CALL) as PendingCall | undefined;
@@ -169,13 +171,14 @@ export function traceToolCall(tool: string): ToolCallTrace {
     pending.claimed = true;
     return { run: (work) => work(), end: (outcome, errorType) => setOutcome(pending.span, outcome, errorType) };
   }
+  const parent = (trace.getSpan(active) === undefined ? traceContextFromMeta(meta, active) : undefined) ?? active;
   const span = kitTracer().startSpan(
     `tools/call ${cut(tool)}`,
     { kind: SpanKind.SERVER, attributes: { [ATTR.mcpMethod]: 'tools/call', [ATTR.toolName]: cut(tool), [ATTR.operationName]: 'execute_tool' } },
-    active,
+    parent,
   );
   let ended = false;
-  const inSpan = trace.setSpan(active, span);
+  const inSpan = trace.setSpan(parent, span);
   return {
     run: (work) => context.with(inSpan, work),
     end(outcome, errorType) {

@@ -3,12 +3,14 @@
 // declared at initialize. Results pass through unchanged (content blocks, structuredContent,
 // isError). A tools/call that cannot reach a process becomes a tool error saying why.
 import type { Client } from '@modelcontextprotocol/client';
+import { context } from '@opentelemetry/api';
 import { McpServer, ProtocolError, ProtocolErrorCode } from '@modelcontextprotocol/server';
 import type { ForwardingGuard } from '../../kit/toolPinning.ts';
 import { mayForward, policeToolList, policesListings, withheldToolMessage } from '../../kit/toolPinning.ts';
 import type { ToolPolicy } from '../../kit/toolPolicy.ts';
 import { OPEN_POLICY, resolveToolCall, unknownToolMessage } from '../../kit/toolPolicy.ts';
 import { withoutSurfaceMeta, withSurfaceMeta } from '../../kit/toolSurface.ts';
+import { withTraceMeta } from '../../kit/tracing/propagation.ts';
 import type { StdioBridgePool } from './pool.ts';
 import { BridgeError } from './types.ts';
 
@@ -78,7 +80,9 @@ export function buildForwardingServer(pool: StdioBridgePool, identity: Forwarded
       const started = process.hrtime.bigint();
       const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
       try {
-        const result = await pool.run((client, options) => client.callTool({ ...request.params, name: upstream }, options), signalOf(ctx));
+        // stdio has no headers: the call's trace context (this call's span, when tracing is on) travels in its _meta.
+        const { params } = withTraceMeta({ params: { ...request.params, name: upstream } }, context.active());
+        const result = await pool.run((client, options) => client.callTool(params, options), signalOf(ctx));
         onToolCall({ tool: request.params.name, outcome: result.isError ? 'tool_error' : 'success', seconds: seconds() });
         return result;
       } catch (error) {

@@ -261,4 +261,12 @@ describe('stdio bridge over MCP HTTP', function () {
     assert.deepEqual([config.command.command, ...config.command.args], ['uvx', 'mcp-server-time']);
     assert.deepEqual(childEnvironment({ API_KEYS: 'k1', PORT: '8080', TZ: 'UTC', REDIS_URL: 'redis://x', BRIDGE_COMMAND: '[]' }), { TZ: 'UTC', MCP_TRANSPORT: 'stdio' });
   });
+
+  it("configuration: the bridge's OTEL_* settings reach the children only with BRIDGE_TRACE_CHILDREN, under their own service name", () => {
+    const otel = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_SERVICE_NAME: 'acme-tools', OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', TZ: 'UTC' };
+    assert.deepEqual(childEnvironment(otel), { TZ: 'UTC', MCP_TRANSPORT: 'stdio' });
+    assert.deepEqual(childEnvironment({ ...otel, BRIDGE_TRACE_CHILDREN: 'false' }), { TZ: 'UTC', MCP_TRANSPORT: 'stdio' });
+    assert.deepEqual(childEnvironment({ ...otel, BRIDGE_TRACE_CHILDREN: 'true' }), { ...otel, OTEL_SERVICE_NAME: 'acme-tools-upstream', MCP_TRANSPORT: 'stdio' });
+    assert.throws(() => parseStdioBridgeConfig({ BRIDGE_COMMAND: '["x"]', BRIDGE_TRACE_CHILDREN: 'yes' }), /BRIDGE_TRACE_CHILDREN/);
+  });
 });
