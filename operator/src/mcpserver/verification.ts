@@ -1,4 +1,5 @@
 // What MCP verification found out, as plain data the status builder reads.
+import type { ProbeResult } from './mcp-probe.ts';
 
 export interface VerifiedServer {
   name: string;
@@ -14,20 +15,8 @@ export interface VerifiedTool {
 }
 
 export type VerificationResult =
-  | {
-      ok: true;
-      generation: number;
-      at: string;
-      endpoint: string;
-      server: VerifiedServer;
-      tools: VerifiedTool[];
-      toolCount: number;
-      toolsOffered?: number;
-      /** Digest per tool by the server's own name, as the kit reported it (before spec.tools overrides, withheld tools included). */
-      surface?: Record<string, string>;
-      /** Tools the kit withholds until approved (pinning enforcement). */
-      withheld?: string[];
-    }
+  /** A server whose tools were listed: what the probe found. */
+  | ({ ok: true; generation: number; at: string; endpoint: string } & ProbeResult)
   /** An OAuth-protected server: reachable and publishing its metadata; tools need a token. */
   | { ok: true; generation: number; at: string; endpoint: string; protectedResource: string; server?: undefined }
   | { ok: false; generation: number; at: string; error: string; endpoint?: string; failures: number };
