@@ -290,7 +290,10 @@ async function serveResource(
     // kube-apiserver's typed lists leave kind and apiVersion off built-in items; custom resources
     // are unstructured and keep them.
     const items = negotiated.as === 'object' && !info.custom ? (encoded as KubeObject[]).map(({ kind: _k, apiVersion: _v, ...item }) => item) : encoded;
-    return sendJson(res, 200, { kind, apiVersion, metadata, items });
+    // kube-apiserver encodes an empty PartialObjectMetadataList's nil slice as `"items": null`
+    // (typed and custom resource lists send []); clients must cope, so kube-sim sends it too.
+    const metadataOnlyAndEmpty = negotiated.as === 'PartialObjectMetadata' && Array.isArray(items) && items.length === 0;
+    return sendJson(res, 200, { kind, apiVersion, metadata, items: metadataOnlyAndEmpty ? null : items });
   }
 
   const contentType = req.headers['content-type'] ?? 'application/json';

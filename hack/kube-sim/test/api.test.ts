@@ -144,6 +144,19 @@ describe('kube-sim API semantics', function () {
       assert.deepEqual(names, ['page-0', 'page-1', 'page-2', 'page-3', 'page-4']);
     });
 
+    it('answers metadata-only lists as kube-apiserver does, with items null when empty', async () => {
+      const metadataOnly = { accept: 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json' };
+      const empty = await call(base, 'GET', '/api/v1/namespaces/default/configmaps?labelSelector=suite%3Dnone-such', undefined, undefined, metadataOnly);
+      assert.equal(empty.status, 200);
+      assert.equal(empty.body.kind, 'PartialObjectMetadataList');
+      assert.equal(empty.body.items, null);
+      const typed = await call(base, 'GET', '/api/v1/namespaces/default/configmaps?labelSelector=suite%3Dnone-such');
+      assert.deepEqual(typed.body.items, [], 'typed lists send an empty array');
+      const full = await call(base, 'GET', '/api/v1/namespaces/default/configmaps?labelSelector=suite%3Dpage', undefined, undefined, metadataOnly);
+      assert.equal(full.body.items.length, 5);
+      assert.equal(full.body.items[0].kind, 'PartialObjectMetadata');
+    });
+
     it('answers Table when kubectl asks for it', async () => {
       await call(base, 'POST', WIDGETS, widget('table-1', { color: 'green', replicas: 2 }));
       const res = await call(base, 'GET', WIDGETS, undefined, undefined, {
