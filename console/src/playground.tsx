@@ -5,7 +5,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { CallResponse, PlaygroundAccess, ToolView } from '../../operator/src/console/api-types.ts';
 import { callTool } from './api.ts';
 import { pretty } from './format.ts';
-import { argumentsOf, fieldsOf, initialValues, parseRawArguments, type Field, type FormValues } from './schema-form.ts';
+import { argumentsOf, carriedValues, fieldsOf, initialValues, parseRawArguments, type Field, type FormValues } from './schema-form.ts';
 
 interface HistoryEntry {
   at: string;
@@ -95,18 +95,34 @@ export function Playground(props: { namespace: string; name: string; tools: Tool
   const serverKey = `${props.namespace}/${props.name}`;
   const [toolName, setToolName] = useState(props.tools[0]?.name ?? '');
   const tool = props.tools.find((t) => t.name === toolName);
-  const fields = useMemo(() => (tool ? fieldsOf(tool.inputSchema) : []), [tool]);
-  const [values, setValues] = useState<FormValues>({});
+  // Keyed by the schema's content, not the tool object: the page reloads the server's details on
+  // every status or metrics change, and each reload brings new objects for the same tools.
+  const schemaKey = tool ? JSON.stringify(tool.inputSchema) : '';
+  const fields = useMemo(() => (schemaKey ? fieldsOf(JSON.parse(schemaKey) as Record<string, unknown>) : []), [schemaKey]);
+  // What was typed, with the schema it was typed against. When the schema differs (another tool
+  // was selected, or the server changed this one) the form is derived anew during render, keeping
+  // what still fits: no effect runs after a render, so no keystroke can be lost to one.
+  const [form, setForm] = useState<{ schemaKey: string; fields: Field[]; values: FormValues }>(() => ({ schemaKey, fields, values: initialValues(fields) }));
+  const values = form.schemaKey === schemaKey ? form.values : carriedValues(fields, form.fields, form.values);
+  const setValue = (name: string, value: string | boolean) =>
+    setForm((previous) => {
+      const typed = previous.schemaKey === schemaKey ? previous.values : carriedValues(fields, previous.fields, previous.values);
+      return { schemaKey, fields, values: { ...typed, [name]: value } };
+    });
   const [raw, setRaw] = useState(false);
   const [rawText, setRawText] = useState('{}');
   const [problems, setProblems] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
   const [history, setHistory] = useState<HistoryEntry[]>(() => loadHistory(serverKey));
 
-  useEffect(() => {
-    setValues(initialValues(fields));
+  function selectTool(name: string) {
+    // A new tool starts with a fresh form.
+    const next = props.tools.find((t) => t.name === name);
+    const nextFields = next ? fieldsOf(next.inputSchema) : [];
+    setToolName(name);
+    setForm({ schemaKey: next ? JSON.stringify(next.inputSchema) : '', fields: nextFields, values: initialValues(nextFields) });
     setProblems([]);
-  }, [fields]);
+  }
   useEffect(() => sessionStorage.setItem(`${HISTORY_KEY}:${serverKey}`, JSON.stringify(history)), [history, serverKey]);
 
   if (!props.access.allowed) {
@@ -148,7 +164,7 @@ export function Playground(props: { namespace: string; name: string; tools: Tool
       <form onSubmit={(e) => void submit(e)}>
         <div class="field">
           <label for="tool-select">Tool</label>
-          <select id="tool-select" value={toolName} onChange={(e) => setToolName((e.target as HTMLSelectElement).value)}>
+          <select id="tool-select" value={toolName} onChange={(e) => selectTool((e.target as HTMLSelectElement).value)}>
             {props.tools.map((t) => <option key={t.name} value={t.name}>{t.title ? `${t.title} (${t.name})` : t.name}</option>)}
           </select>
         </div>
@@ -162,7 +178,7 @@ export function Playground(props: { namespace: string; name: string; tools: Tool
             <textarea id="raw-args" rows={8} value={rawText} onInput={(e) => setRawText((e.target as HTMLTextAreaElement).value)} />
           </div>
         ) : (
-          fields.map((f) => <FieldInput key={f.name} field={f} value={values[f.name] ?? ''} onChange={(v) => setValues((old) => ({ ...old, [f.name]: v }))} />)
+          fields.map((f) => <FieldInput key={f.name} field={f} value={values[f.name] ?? ''} onChange={(v) => setValue(f.name, v)} />)
         )}
         {problems.length > 0 && (
           <ul class="error" role="alert">

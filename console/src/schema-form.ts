@@ -54,6 +54,19 @@ export function initialValues(fields: readonly Field[]): FormValues {
   return values;
 }
 
+/**
+ * The form for `fields`, keeping what was typed into fields of the same name and kind: a reload
+ * of the server's details (every status or metrics change) must not wipe a half-filled form.
+ */
+export function carriedValues(fields: readonly Field[], previous: readonly Field[], typed: FormValues): FormValues {
+  const values = initialValues(fields);
+  for (const field of fields) {
+    const before = previous.find((p) => p.name === field.name);
+    if (before?.kind === field.kind && Object.hasOwn(typed, field.name)) values[field.name] = typed[field.name]!;
+  }
+  return values;
+}
+
 /** The tool arguments, or the problems that keep the form from being sent. */
 export function argumentsOf(fields: readonly Field[], values: FormValues): { ok: true; args: Record<string, unknown> } | { ok: false; problems: string[] } {
   const args: Record<string, unknown> = {};

@@ -121,6 +121,26 @@ describe('console against the demo', function () {
     await page.close();
   });
 
+  it('keeps what the user typed in the playground while the server\'s details reload', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${web.url}#/servers/default/utility`);
+    await page.locator('#tool-select').selectOption('kv_get', { timeout: 60_000 });
+    await page.locator('#field-key').fill('typed-before-the-reload');
+    // A status change reloads the page's details, with new objects for the same tools.
+    const replicas = await kubectl('get', 'mcp', 'utility', '-n', 'default', '-o', 'jsonpath={.status.replicas}');
+    const reloaded = page.waitForResponse((r) => r.request().method() === 'GET' && new URL(r.url()).pathname.endsWith('/api/servers/default/utility'), { timeout: 60_000 });
+    await kubectl('patch', 'mcp', 'utility', '-n', 'default', '--subresource', 'status', '--type', 'merge', '-p', JSON.stringify({ status: { replicas: Number(replicas) + 6 } }));
+    await reloaded;
+    // Let the reload render and anything scheduled after paint run.
+    await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 100))))');
+    assert.equal(await page.locator('#field-key').inputValue(), 'typed-before-the-reload');
+    await kubectl('patch', 'mcp', 'utility', '-n', 'default', '--subresource', 'status', '--type', 'merge', '-p', JSON.stringify({ status: { replicas: Number(replicas) } }));
+    await page.locator('[data-testid="server-ready"]', { hasText: /^Ready$/ }).waitFor({ timeout: 60_000 });
+    await page.locator('.page-header p', { hasText: `${replicas}/${replicas} replicas ·` }).waitFor({ timeout: 60_000 });
+    assert.equal(await page.locator('#field-key').inputValue(), 'typed-before-the-reload');
+    await page.close();
+  });
+
   it('shows a status change made with kubectl without a reload', async () => {
     const page = await browser.context.newPage();
     await openFleet(page, web.url);

@@ -9,7 +9,7 @@ import { addScrape, emptyCounters, histogramQuantile, pointBetween } from '../me
 import { checkCsrf, checkHost, isAllowedHost } from '../security.ts';
 import { viewerOf } from '../viewer.ts';
 import { parseConsoleConfig } from '../config.ts';
-import { argumentsOf, fieldsOf, initialValues, parseRawArguments } from '../../../../console/src/schema-form.ts';
+import { argumentsOf, carriedValues, fieldsOf, initialValues, parseRawArguments } from '../../../../console/src/schema-form.ts';
 import { applyFleetEvent, filterRows } from '../../../../console/src/fleet-state.ts';
 import type { FleetRow } from '../api-types.ts';
 
@@ -176,6 +176,18 @@ mcp_tool_call_duration_seconds_count{tool="kv_get",outcome="success"} ${fast + s
       assert.equal(parseRawArguments('[1]').ok, false);
       assert.equal(parseRawArguments('{').ok, false);
       assert.deepEqual(parseRawArguments(''), { ok: true, args: {} });
+    });
+
+    it('keeps what was typed into fields of the same name and kind when the schema changes', () => {
+      const before = fieldsOf(schema);
+      const typed = { ...initialValues(before), key: 'k', ttl: '5', mode: 'b' };
+      const after = fieldsOf({ ...schema, properties: { ...schema.properties, ttl: { type: 'string' }, extra: { type: 'string', default: 'x' } } });
+      const carried = carriedValues(after, before, typed);
+      assert.equal(carried.key, 'k', 'same name and kind: kept');
+      assert.equal(carried.mode, 'b');
+      assert.equal(carried.ttl, '', 'ttl changed kind: back to its initial value');
+      assert.equal(carried.extra, 'x', 'a new field starts from its default');
+      assert.deepEqual(carriedValues(fieldsOf({ type: 'object', properties: {} }), before, typed), {}, 'fields that are gone are dropped');
     });
 
     it('applies fleet events and filters rows, not-ready first', () => {
